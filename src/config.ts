@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; filename: string }
+  | { dialect: 'postgres'; connectionString: string; poolMax: number }
+
+export interface Config {
+  readonly production: boolean
+  readonly host: string
+  readonly port: number
+  readonly database: DatabaseConfig
+  /** Where generated state (the development JWT secret) is kept. */
+  readonly dataDir: string
+  /** Undefined until resolved: `resolveJwtSecret` fills it from the environment or the data folder. */
+  readonly jwtSecret: string | undefined
+  readonly accessTokenTtlSeconds: number
+  readonly refreshTokenTtlSeconds: number
+  readonly logLevel: string
+}
+
+/** A configuration mistake the operator must fix; its message is one sentence, printed as is. */
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const MIN_SECRET_LENGTH = 32
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production'
+  const database = parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:./data/careers.sqlite', env)
+  const jwtSecret = nonEmpty(env.JWT_SECRET)
+  if (jwtSecret !== undefined && jwtSecret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters long.`)
+  }
+  if (production && jwtSecret === undefined) {
+    throw new ConfigError(
+      `JWT_SECRET is required when NODE_ENV=production (a random string of at least ${MIN_SECRET_LENGTH} characters).`,
+    )
+  }
+  const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info'
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}".`)
+  }
+  const dataDir =
+    database.dialect === 'sqlite' && database.filename !== ':memory:'
+      ? dirname(resolve(database.filename))
+      : resolve('data')
+
+  return Object.freeze({
+    production,
+    host: nonEmpty(env.HOST) ?? '127.0.0.1',
+    port: parseInteger('PORT', env.PORT, 8000, 0, 65535),
+    database,
+    dataDir,
+    jwtSecret,
+    accessTokenTtlSeconds: parseDuration('ACCESS_TOKEN_TTL', env.ACCESS_TOKEN_TTL, 60 * 60),
+    refreshTokenTtlSeconds: parseDuration('REFRESH_TOKEN_TTL', env.REFRESH_TOKEN_TTL, 7 * 24 * 60 * 60),
+    logLevel,
+  })
+}
+
+/**
+ * Outside production a missing JWT_SECRET is generated once and kept beside the database,
+ * so that tokens survive restarts; an in-memory database gets a secret that lives as long as it.
+ */
+export function resolveJwtSecret(config: Config): Config {
+  if (config.jwtSecret !== undefined) return config
+  if (config.database.dialect === 'sqlite' && config.database.filename === ':memory:') {
+    return Object.freeze({ ...config, jwtSecret: randomBytes(48).toString('base64url') })
+  }
+  const file = join(config.dataDir, 'jwt-secret')
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true })
+    writeFileSync(file, randomBytes(48).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' })
+    chmodSync(file, 0o600)
+  }
+  const secret = readFileSync(file, 'utf8').trim()
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`The secret in ${file} is shorter than ${MIN_SECRET_LENGTH} characters; delete it to generate a new one.`)
+  }
+  return Object.freeze({ ...config, jwtSecret: secret })
+}
+
+function parseDatabaseUrl(url: string, env: NodeJS.ProcessEnv): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const filename = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '')
+    if (filename === '') throw new ConfigError('DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/careers.sqlite or sqlite::memory:.')
+    return { dialect: 'sqlite', filename }
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    try {
+      new URL(url)
+    } catch {
+      throw new ConfigError('DATABASE_URL is not a valid postgres:// URL.')
+    }
+    return {
+      dialect: 'postgres',
+      connectionString: url,
+      poolMax: parseInteger('DATABASE_POOL_MAX', env.DATABASE_POOL_MAX, 10, 1, 1000),
+    }
+  }
+  throw new ConfigError('DATABASE_URL must start with sqlite: or postgres:// (e.g. sqlite:./data/careers.sqlite).')
+}
+
+function parseInteger(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  const value = nonEmpty(raw)
+  if (value === undefined) return fallback
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${value}".`)
+  }
+  return Number(value)
+}
+
+/** Seconds, or a number with a unit: 900, 15m, 1h, 7d. */
+function parseDuration(name: string, raw: string | undefined, fallbackSeconds: number): number {
+  const value = nonEmpty(raw)
+  if (value === undefined) return fallbackSeconds
+  const match = /^(\d+)([smhd]?)$/.exec(value)
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's']! : 0
+  if (!match || seconds < 1 || !Number.isSafeInteger(seconds)) {
+    throw new ConfigError(`${name} must be a positive duration in seconds or with a unit (900, 15m, 1h, 7d); got "${value}".`)
+  }
+  return seconds
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim()
+}

@@ -1,0 +1,78 @@
+import type { Generated } from 'kysely'
+
+/** Timestamps travel as ISO-8601 UTC strings (`2024-01-15T10:30:00.123Z`) on both dialects. */
+type Timestamp = string
+
+export interface UsersTable {
+  id: Generated<number>
+  username: string
+  /** Lower-cased username: the case-insensitive identity, unique. */
+  username_key: string
+  email: string
+  /** Lower-cased email, unique. */
+  email_key: string
+  password_hash: string
+  first_name: Generated<string>
+  last_name: Generated<string>
+  bio: Generated<string>
+  avatar: string | null
+  /** Stored as boolean (PostgreSQL) or 0/1 (SQLite). */
+  is_active: Generated<boolean | number>
+  followers_count: Generated<number>
+  following_count: Generated<number>
+  posts_count: Generated<number>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface SessionsTable {
+  id: string
+  user_id: number
+  created_at: Timestamp
+  last_used_at: Timestamp
+  expires_at: Timestamp
+  user_agent: string | null
+  ip: string | null
+}
+
+export interface FollowsTable {
+  id: Generated<number>
+  follower_id: number
+  following_id: number
+  created_at: Timestamp
+}
+
+export interface PostsTable {
+  id: Generated<number>
+  author_id: number
+  content: string
+  likes_count: Generated<number>
+  comments_count: Generated<number>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface LikesTable {
+  id: Generated<number>
+  post_id: number
+  user_id: number
+  created_at: Timestamp
+}
+
+export interface CommentsTable {
+  id: Generated<number>
+  post_id: number
+  author_id: number
+  content: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface Database {
+  users: UsersTable
+  sessions: SessionsTable
+  follows: FollowsTable
+  posts: PostsTable
+  likes: LikesTable
+  comments: CommentsTable
+}

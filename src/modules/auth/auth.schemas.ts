@@ -1,0 +1,73 @@
+import { Type } from '@sinclair/typebox'
+import { Timestamp } from '../../lib/schemas.js'
+import { refined } from '../../lib/validation.js'
+import { Avatar, Bio, Email, FirstName, LastName } from '../users/users.schemas.js'
+import { checkProfileFields, isReservedUsername, passwordProblems, USERNAME_PATTERN } from '../users/users.validation.js'
+
+export const MAX_PASSWORD_LENGTH = 128
+
+const Username = Type.String({
+  minLength: 3,
+  maxLength: 150,
+  pattern: USERNAME_PATTERN,
+  'x-error': 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+  examples: ['alice'],
+})
+const Password = Type.String({ maxLength: MAX_PASSWORD_LENGTH, examples: ['password123'] })
+
+export const RegisterBody = refined(
+  Type.Object({
+    username: Username,
+    email: Email,
+    password: Password,
+    password_confirm: Type.String({ maxLength: MAX_PASSWORD_LENGTH }),
+    first_name: Type.Optional(FirstName),
+    last_name: Type.Optional(LastName),
+    bio: Type.Optional(Bio),
+    avatar: Type.Optional(Avatar),
+  }),
+  (data, errors) => {
+    checkProfileFields(data, errors)
+    if (typeof data.username === 'string' && !errors.has('username') && isReservedUsername(data.username)) {
+      errors.add('username', 'This username is reserved.')
+    }
+    if (typeof data.password === 'string' && !errors.has('password')) {
+      for (const problem of passwordProblems(data.password, data.username, data.email)) errors.add('password', problem)
+    }
+    if (typeof data.password_confirm === 'string' && !errors.has('password_confirm') && data.password_confirm !== data.password) {
+      errors.add('password_confirm', 'Passwords do not match.')
+    }
+  },
+)
+
+export const RegisteredUser = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  email: Type.String(),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  bio: Type.String(),
+  created_at: Timestamp,
+})
+
+export const RegisterResponse = Type.Object({ user: RegisteredUser, access: Type.String(), refresh: Type.String() })
+
+export const LoginBody = Type.Object({
+  username: Type.String({ minLength: 1, description: 'Username or email', examples: ['alice'] }),
+  password: Type.String({ minLength: 1, examples: ['password123'] }),
+})
+
+export const LoginResponse = Type.Object({
+  user: Type.Object({
+    id: Type.Integer(),
+    username: Type.String(),
+    email: Type.String(),
+    first_name: Type.String(),
+    last_name: Type.String(),
+  }),
+  access: Type.String(),
+  refresh: Type.String(),
+})
+
+export const RefreshBody = Type.Object({ refresh: Type.String({ minLength: 1 }) })
+export const RefreshResponse = Type.Object({ access: Type.String() })

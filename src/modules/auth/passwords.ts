@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto'
+import { hash, verify, type Options } from '@node-rs/argon2'
+
+// OWASP's argon2id baseline. `algorithm: 2` is Algorithm.Argon2id (an ambient const enum we cannot import).
+const ARGON2ID: Options = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 }
+
+let dummyHash: Promise<string> | undefined
+
+/** Hashes on libuv's thread pool, never on the event loop. */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2ID)
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password)
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Spends the same time as a real verification and fails: used when there is no account to check,
+ * so that "no such user" cannot be told from "wrong password" by timing.
+ */
+export async function verifyAgainstDummy(password: string): Promise<false> {
+  dummyHash ??= hashPassword(randomBytes(24).toString('base64'))
+  await verifyPassword(await dummyHash, password)
+  return false
+}

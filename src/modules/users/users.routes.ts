@@ -1,0 +1,150 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { FieldErrorCollector, ValidationError } from '../../errors.js'
+import { readBatch, type Batch } from '../../lib/paging.js'
+import { bearerAuth, errorResponses, UsernameParams } from '../../lib/schemas.js'
+import { uniqueViolation } from '../../db/errors.js'
+import { caller } from '../../plugins/auth.js'
+import {
+  emailTakenByAnother,
+  listUsers,
+  updateProfile,
+  userStats,
+  type OrderField,
+  type ProfileChanges,
+} from './users.repository.js'
+import { userFromPath } from './users.lookup.js'
+import {
+  ORDERINGS,
+  OwnProfile,
+  PublicProfile,
+  Stats,
+  UpdatedProfile,
+  UpdateProfileBody,
+  UsersListQuery,
+  UsersListResponse,
+} from './users.schemas.js'
+
+const LIST_LIMITS = { defaultSize: 10, maxSize: 100 }
+const EMAIL_TAKEN = 'A user with that email already exists.'
+
+const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/',
+    {
+      preHandler: app.identify,
+      schema: {
+        summary: 'List and search users (a token, if sent, personalises is_following)',
+        tags: ['users'],
+        querystring: UsersListQuery,
+        response: { 200: UsersListResponse, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const { batch, orderBy, descending } = readListQuery(request.query)
+      const { total, users } = await listUsers(app.db, {
+        search: request.query.search,
+        firstName: request.query.first_name,
+        lastName: request.query.last_name,
+        orderBy,
+        descending,
+        limit: batch.limit,
+        offset: batch.offset,
+        viewerId: request.user?.id ?? null,
+      })
+      return {
+        message: 'Users retrieved successfully',
+        users,
+        batch_info: {
+          current_batch: batch.number,
+          batch_size: batch.size,
+          total_users: total,
+          total_batches: Math.ceil(total / batch.size),
+          users_in_current_batch: users.length,
+        },
+      }
+    },
+  )
+
+  app.get(
+    '/me/',
+    {
+      preHandler: app.authenticate,
+      schema: { summary: 'My profile', tags: ['users'], security: bearerAuth, response: { 200: OwnProfile, ...errorResponses(401) } },
+    },
+    async (request) => caller(request),
+  )
+
+  app.patch(
+    '/me/update/',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        summary: 'Update my profile',
+        tags: ['users'],
+        security: bearerAuth,
+        body: UpdateProfileBody,
+        response: { 200: UpdatedProfile, ...errorResponses(400, 401, 415) },
+      },
+    },
+    async (request) => {
+      const user = caller(request)
+      const changes: ProfileChanges = { ...request.body }
+      if (changes.avatar === '') changes.avatar = null
+      if (changes.email !== undefined && (await emailTakenByAnother(app.db, changes.email, user.id))) {
+        throw ValidationError.field('email', EMAIL_TAKEN)
+      }
+      try {
+        return await updateProfile(app.db, user.id, changes, new Date().toISOString())
+      } catch (error) {
+        if (uniqueViolation(error)?.includes('email_key')) throw ValidationError.field('email', EMAIL_TAKEN)
+        throw error
+      }
+    },
+  )
+
+  app.get(
+    '/me/stats/',
+    {
+      preHandler: app.authenticate,
+      schema: { summary: 'My statistics', tags: ['users'], security: bearerAuth, response: { 200: Stats, ...errorResponses(401) } },
+    },
+    async (request) => {
+      const stats = await userStats(app.db, caller(request).id)
+      if (stats === undefined) throw new Error('the authenticated user has no row')
+      return stats
+    },
+  )
+
+  app.get(
+    '/:username/',
+    {
+      preHandler: app.identify,
+      schema: {
+        summary: "A user's public profile",
+        tags: ['users'],
+        params: UsernameParams,
+        response: { 200: PublicProfile, ...errorResponses(401, 404) },
+      },
+    },
+    async (request) => userFromPath(request, request.params.username),
+  )
+}
+
+export default usersRoutes
+
+function readListQuery(query: { ordering?: string; batch_size?: string; batch_number?: string }): {
+  batch: Batch
+  orderBy: OrderField
+  descending: boolean
+} {
+  const errors = new FieldErrorCollector()
+  const batch = readBatch(query, LIST_LIMITS, errors)
+  const ordering = query.ordering || 'username'
+  const descending = ordering.startsWith('-')
+  const field = descending ? ordering.slice(1) : ordering
+  if (!(ORDERINGS as readonly string[]).includes(field)) {
+    errors.add('ordering', `Select a valid ordering: ${ORDERINGS.join(', ')}, optionally prefixed with "-".`)
+  }
+  errors.throwIfAny()
+  return { batch, orderBy: field as OrderField, descending }
+}

@@ -1,0 +1,108 @@
+import { Type } from '@sinclair/typebox'
+import { NullableUrl, Timestamp } from '../../lib/schemas.js'
+import { refined } from '../../lib/validation.js'
+import { checkProfileFields } from './users.validation.js'
+
+export const NAME_MAX = 150
+export const BIO_MAX = 1000
+export const AVATAR_MAX = 500
+
+export const FirstName = Type.String({ maxLength: NAME_MAX })
+export const LastName = Type.String({ maxLength: NAME_MAX })
+export const Bio = Type.String({ maxLength: BIO_MAX })
+export const Email = Type.String({ maxLength: 254, examples: ['alice@example.com'] })
+/** `null` or `""` clears it. */
+export const Avatar = Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength: AVATAR_MAX })
+
+export const UserSummary = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  avatar: NullableUrl,
+  is_following: Type.Boolean(),
+})
+
+export const PublicProfile = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  bio: Type.String(),
+  avatar: NullableUrl,
+  created_at: Timestamp,
+  posts_count: Type.Integer(),
+  followers_count: Type.Integer(),
+  following_count: Type.Integer(),
+})
+
+export const OwnProfile = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  email: Type.String(),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  bio: Type.String(),
+  avatar: NullableUrl,
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  posts_count: Type.Integer(),
+  followers_count: Type.Integer(),
+  following_count: Type.Integer(),
+})
+
+export const UpdatedProfile = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  email: Type.String(),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  bio: Type.String(),
+  avatar: NullableUrl,
+  updated_at: Timestamp,
+})
+
+export const UpdateProfileBody = refined(
+  Type.Object(
+    {
+      first_name: Type.Optional(FirstName),
+      last_name: Type.Optional(LastName),
+      bio: Type.Optional(Bio),
+      avatar: Type.Optional(Avatar),
+      email: Type.Optional(Email),
+    },
+    { additionalProperties: false, description: 'Any subset; any other key is refused with 400 and nothing changes' },
+  ),
+  checkProfileFields,
+)
+
+export const ORDERINGS = ['username', 'created_at', 'first_name', 'last_name'] as const
+
+export const UsersListQuery = Type.Object({
+  search: Type.Optional(Type.String({ description: 'Case-insensitive substring of username, first_name, last_name or bio' })),
+  first_name: Type.Optional(Type.String({ description: 'Case-insensitive substring filter' })),
+  last_name: Type.Optional(Type.String({ description: 'Case-insensitive substring filter' })),
+  ordering: Type.Optional(Type.String({ description: `${ORDERINGS.join(', ')}; prefix - for descending`, default: 'username' })),
+  batch_size: Type.Optional(Type.String({ description: 'Default 10; above 100 is clamped to 100' })),
+  batch_number: Type.Optional(Type.String({ description: 'From 0' })),
+})
+
+export const UsersListResponse = Type.Object({
+  message: Type.String(),
+  users: Type.Array(UserSummary),
+  batch_info: Type.Object({
+    current_batch: Type.Integer(),
+    batch_size: Type.Integer(),
+    total_users: Type.Integer(),
+    total_batches: Type.Integer(),
+    users_in_current_batch: Type.Integer(),
+  }),
+})
+
+export const Stats = Type.Object({
+  posts_count: Type.Integer(),
+  followers_count: Type.Integer(),
+  following_count: Type.Integer(),
+  likes_received: Type.Integer(),
+  comments_received: Type.Integer(),
+})

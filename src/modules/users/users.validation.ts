@@ -1,0 +1,66 @@
+import type { FieldErrorCollector } from '../../errors.js'
+
+export const USERNAME_PATTERN = '^[A-Za-z0-9@.+_-]+$'
+const USERNAME_REGEX = new RegExp(USERNAME_PATTERN)
+
+/** Path words a username may not take (compared case-insensitively), so that no profile shadows a route. */
+const RESERVED_USERNAMES = new Set([
+  'me', 'register', 'login', 'logout', 'token', 'follow', 'following', 'followers', 'unfollow', 'update',
+  'stats', 'feed', 'sessions', 'password', 'relationships', 'suggestions', 'search',
+  'admin', 'api', 'static', 'docs', 'openapi', 'health', 'ready', 'metrics',
+])
+
+const EMAIL_LOCAL = /^[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+)*$/
+const EMAIL_DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/
+
+export const MIN_PASSWORD_LENGTH = 8
+
+/** Could this string be someone's username? Anything else cannot be found, and is not looked up. */
+export function isWellFormedUsername(value: string): boolean {
+  return value.length >= 3 && value.length <= 150 && USERNAME_REGEX.test(value)
+}
+
+export function isReservedUsername(value: string): boolean {
+  return RESERVED_USERNAMES.has(value.toLowerCase())
+}
+
+export function isValidEmail(value: string): boolean {
+  const at = value.lastIndexOf('@')
+  if (at < 1 || value.length > 254) return false
+  const local = value.slice(0, at)
+  const domain = value.slice(at + 1)
+  return local.length <= 64 && EMAIL_LOCAL.test(local) && EMAIL_DOMAIN.test(domain)
+}
+
+export function isValidAvatarUrl(value: string): boolean {
+  if (/\s/.test(value)) return false
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+  } catch {
+    return false
+  }
+}
+
+/** Django's default validators, minus the common-password list (the seed's `password123` must pass). */
+export function passwordProblems(password: string, username: unknown, email: unknown): string[] {
+  const problems: string[] = []
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    problems.push(`This password is too short. It must contain at least ${MIN_PASSWORD_LENGTH} characters.`)
+  }
+  if (/^\d+$/.test(password)) problems.push('This password is entirely numeric.')
+  const lowered = password.toLowerCase()
+  if (typeof username === 'string' && lowered === username.toLowerCase()) problems.push('The password is too similar to the username.')
+  if (typeof email === 'string' && lowered === email.toLowerCase()) problems.push('The password is too similar to the email address.')
+  return problems
+}
+
+/** Checks shared by registration and profile updates, for the fields present and not already in error. */
+export function checkProfileFields(data: Record<string, unknown>, errors: FieldErrorCollector): void {
+  if (typeof data.email === 'string' && !errors.has('email') && !isValidEmail(data.email)) {
+    errors.add('email', 'Enter a valid email address.')
+  }
+  if (typeof data.avatar === 'string' && data.avatar !== '' && !errors.has('avatar') && !isValidAvatarUrl(data.avatar)) {
+    errors.add('avatar', 'Enter a valid http or https URL.')
+  }
+}

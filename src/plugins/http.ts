@@ -1,0 +1,102 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
+import fp from 'fastify-plugin'
+import { HttpError, badRequest } from '../errors.js'
+import { isPlainObject, notAnObject } from '../lib/validation.js'
+
+export const BODY_LIMIT_BYTES = 64 * 1024
+
+const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+
+/**
+ * The contract's HTTP rules in one place: JSON only (415 otherwise), 400 for broken or non-object JSON,
+ * 413 over 64 KiB, DRF-style error bodies, 404 `Not found.`, and no internals in a 500.
+ */
+export default fp(
+  async (app) => {
+    const parseJson = app.getDefaultJsonParser('error', 'error')
+    app.removeAllContentTypeParsers()
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      // An empty body with a JSON content type is an absent body (a DELETE from many clients looks like this).
+      if (body === '') {
+        done(null, undefined)
+        return
+      }
+      void parseJson(request, body as string, (error, value) => {
+        if (error) return done(badRequest('JSON parse error - the request body is not valid JSON.'), undefined)
+        if (!isPlainObject(value)) return done(notAnObject(value), undefined)
+        done(null, value)
+      })
+    })
+
+    app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not found.' }))
+    app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply))
+  },
+  { name: 'http' },
+)
+
+function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof HttpError) return reply.code(error.statusCode).headers(error.headers).send(error.body)
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_TYPE':
+      return reply.code(415).send({ detail: `Unsupported media type "${mediaType(request)}" in request.` })
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return reply.code(413).send({ detail: `Request body is larger than ${BODY_LIMIT_BYTES / 1024} KiB.` })
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return reply.code(400).send({ detail: 'Content-Length does not match the request body.' })
+  }
+  const status = error.statusCode ?? 500
+  if (status >= 400 && status < 500) {
+    return reply.code(status).send({ detail: status === 400 ? 'Bad request.' : (error.message || 'Bad request.') })
+  }
+  request.log.error({ err: error }, 'request failed')
+  return reply.code(500).send({ detail: 'Internal server error.' })
+}
+
+function mediaType(request: FastifyRequest): string {
+  const header = request.headers['content-type'] ?? ''
+  return header.split(';')[0]!.trim().slice(0, 100).replace(/[^\x20-\x7e]/g, '')
+}
+
+/** For Fastify's own routing failures: a malformed URL is a bad request, an over-long path segment is simply not found. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_BAD_URL') void reply.code(400).send({ detail: 'Malformed URL.' })
+  else void reply.code(404).send({ detail: 'Not found.' })
+}
+
+/**
+ * Records every route's methods so that `allowOtherMethods` can answer the rest with 405 and `Allow`.
+ * Call before registering routes.
+ */
+export function trackRoutes(app: FastifyInstance): Map<string, Set<string>> {
+  const methodsByUrl = new Map<string, Set<string>>()
+  app.addHook('onRoute', (route) => {
+    const url = route.url.endsWith('/') && route.url.length > 1 ? route.url.slice(0, -1) : route.url
+    const methods = methodsByUrl.get(url) ?? new Set<string>()
+    for (const method of [route.method].flat()) methods.add(method)
+    // Fastify answers HEAD for every GET route by itself.
+    if (methods.has('GET')) methods.add('HEAD')
+    methodsByUrl.set(url, methods)
+  })
+  return methodsByUrl
+}
+
+/** Call after every route is registered: a known path with an unknown method answers 405, never 404. */
+export function answerOtherMethods(app: FastifyInstance, methodsByUrl: Map<string, Set<string>>): void {
+  for (const [url, methods] of [...methodsByUrl]) {
+    const allow = ALL_METHODS.filter((method) => methods.has(method))
+    const others = ALL_METHODS.filter((method) => !methods.has(method))
+    if (others.length === 0 || url.startsWith('/docs')) continue
+    app.route({
+      method: others,
+      url,
+      schema: { hide: true },
+      handler: async (request, reply) => {
+        return reply
+          .code(405)
+          .header('allow', allow.join(', '))
+          .send({ detail: `Method "${request.method}" not allowed.` })
+      },
+    })
+  }
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto'
+import { after, before } from 'node:test'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { buildApp } from '../src/app.js'
+import { loadConfig, type Config } from '../src/config.js'
+import { connect, type Db } from '../src/db/connect.js'
+import { migrateToLatest } from '../src/db/migrate.js'
+
+export const JWT_SECRET = 'test-secret-that-is-long-enough-0123456789'
+export const PASSWORD = 'password123'
+
+/** `postgres` when the runner (scripts/test.mjs) runs the PostgreSQL pass; SQLite otherwise. */
+export const DIALECT = process.env.TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite'
+
+export interface TestApp {
+  app: FastifyInstance
+  db: Db
+  config: Config
+  close(): Promise<void>
+}
+
+export interface Account {
+  id: number
+  username: string
+  email: string
+  access: string
+  refresh: string
+  auth: { authorization: string }
+}
+
+/** The app on a fresh, migrated database: in-memory SQLite, or a new PostgreSQL schema dropped on close. */
+export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const { url, drop } = DIALECT === 'postgres' ? await freshPostgresSchema() : { url: 'sqlite::memory:', drop: async () => {} }
+  const config = loadConfig({ DATABASE_URL: url, JWT_SECRET, LOG_LEVEL: 'silent', DATABASE_POOL_MAX: '10', ...env })
+  const db = connect(config.database)
+  await migrateToLatest(db)
+  const app = await buildApp({ config, db })
+  await app.ready()
+  return {
+    app,
+    db,
+    config,
+    async close() {
+      await app.close()
+      await drop()
+    },
+  }
+}
+
+/** One app per test file: built before the first test, closed after the last. */
+export function useTestApp(env: Record<string, string> = {}): TestApp {
+  const holder = {} as TestApp
+  before(async () => {
+    Object.assign(holder, await buildTestApp(env))
+  })
+  after(async () => holder.close())
+  return holder
+}
+
+let counter = 0
+
+/** A name no other test in this process uses. */
+export function uniqueName(prefix = 'user'): string {
+  counter += 1
+  return `${prefix}${process.pid}x${counter}`
+}
+
+export async function register(app: FastifyInstance, fields: Record<string, unknown> = {}): Promise<Account> {
+  const username = (fields.username as string | undefined) ?? uniqueName()
+  const body = {
+    username,
+    email: `${username}@example.com`,
+    password: PASSWORD,
+    password_confirm: PASSWORD,
+    ...fields,
+  }
+  const response = await app.inject({ method: 'POST', url: '/careers/users/register/', payload: body })
+  if (response.statusCode !== 201) throw new Error(`register failed: ${response.statusCode} ${response.body}`)
+  const { user, access, refresh } = response.json()
+  return { id: user.id, username: user.username, email: user.email, access, refresh, auth: { authorization: `Bearer ${access}` } }
+}
+
+export function inject(app: FastifyInstance, options: InjectOptions): Promise<LightMyRequestResponse> {
+  return app.inject(options)
+}
+
+/** Asserts nothing: returns the sorted keys of a JSON object, for exact key-set comparisons. */
+export function keys(value: unknown): string[] {
+  return Object.keys(value as object).sort()
+}
+
+async function freshPostgresSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL
+  if (!base) throw new Error('TEST_DIALECT=postgres needs TEST_DATABASE_URL')
+  const schema = `test_${randomBytes(6).toString('hex')}`
+  const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: base, max: 1 }) }) })
+  await ensureTrigramExtension(admin)
+  await sql`create schema ${sql.id(schema)}`.execute(admin)
+  const url = new URL(base)
+  url.searchParams.set('options', `-c search_path=${schema},public`)
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin)
+      await admin.destroy()
+    },
+  }
+}
+
+/** Installed once per database in `public`, so that dropping a test schema never drops it. */
+async function ensureTrigramExtension(admin: Kysely<unknown>): Promise<void> {
+  try {
+    await sql`create extension if not exists pg_trgm with schema public`.execute(admin)
+  } catch (error) {
+    // Two test files racing to create it: the loser sees a unique violation; the extension exists either way.
+    if ((error as { code?: string }).code !== '23505') throw error
+  }
+}
