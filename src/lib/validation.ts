@@ -34,7 +34,8 @@ export function createValidatorCompiler(): FastifySchemaCompiler<TSchema> {
       const errors = new FieldErrorCollector()
       if (!validate(data)) collectSchemaErrors(validate, errors)
       if (isPlainObject(data)) {
-        rejectNullCharacters(data, errors)
+        // In a path a NUL just names nothing (404); in a body or query it is refused before any database sees it.
+        if (httpPart !== 'params') rejectNullCharacters(data, errors)
         refinement?.(data, errors)
       }
       const fields = errors.fields
