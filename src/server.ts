@@ -3,6 +3,8 @@ import { ConfigError, loadConfig, resolveJwtSecret } from './config.js'
 import { connect } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
 
+const SHUTDOWN_GRACE_MS = 30_000
+
 async function main(): Promise<void> {
   const config = resolveJwtSecret(loadConfig())
   const db = connect(config.database)
@@ -19,6 +21,13 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down: finishing in-flight requests')
+    // A keep-alive connection whose request finishes during shutdown would otherwise hold the
+    // server open until its idle timeout: close each one as soon as it falls idle.
+    setInterval(() => app.server.closeIdleConnections(), 50).unref()
+    setTimeout(() => {
+      app.log.warn('requests still running after 30 s: closing their connections')
+      app.server.closeAllConnections()
+    }, SHUTDOWN_GRACE_MS).unref()
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
