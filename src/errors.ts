@@ -42,7 +42,8 @@ export function tokenNotValid(detail = 'Given token not valid for any token type
 
 /** Collects field errors across checks, so that one response reports every bad field. */
 export class FieldErrorCollector {
-  readonly fields: FieldErrors = {}
+  // No prototype: a client's key may be named `toString` or `constructor`.
+  readonly fields: FieldErrors = Object.create(null) as FieldErrors
 
   add(field: string, message: string): void {
     ;(this.fields[field] ??= []).push(message)

@@ -35,9 +35,16 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
   const { url, drop } = DIALECT === 'postgres' ? await freshPostgresSchema() : { url: 'sqlite::memory:', drop: async () => {} }
   const config = loadConfig({ DATABASE_URL: url, JWT_SECRET, LOG_LEVEL: 'silent', DATABASE_POOL_MAX: '10', ...env })
   const db = connect(config.database)
-  await migrateToLatest(db)
-  const app = await buildApp({ config, db })
-  await app.ready()
+  let app: FastifyInstance
+  try {
+    await migrateToLatest(db)
+    app = await buildApp({ config, db })
+    await app.ready()
+  } catch (error) {
+    await db.destroy()
+    await drop()
+    throw error
+  }
   return {
     app,
     db,
@@ -55,7 +62,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
   before(async () => {
     Object.assign(holder, await buildTestApp(env))
   })
-  after(async () => holder.close())
+  after(async () => holder.close?.())
   return holder
 }
 

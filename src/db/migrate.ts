@@ -1,5 +1,5 @@
-import { Migrator, type Migration, type MigrationResultSet } from 'kysely'
-import type { Db } from './connect.js'
+import { Migrator, sql, type Migration, type MigrationResultSet } from 'kysely'
+import { dialectOf, type Db } from './connect.js'
 import * as m0001 from './migrations/2026_11_26_0001_users_and_sessions.js'
 import * as m0002 from './migrations/2026_11_26_0002_follows.js'
 import * as m0003 from './migrations/2026_11_26_0003_posts_likes_comments.js'
@@ -13,8 +13,21 @@ const migrations: Record<string, Migration> = {
 
 /** Applies pending migrations; returns the names applied. Throws if one fails (nothing after it runs). */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    // Without a schema, Kysely looks for its bookkeeping tables in every schema of the database and
+    // would take another schema's (another deployment's, another test file's) for ours.
+    migrationTableSchema: dialectOf(db) === 'postgres' ? await currentSchema(db) : undefined,
+  })
   const { error, results }: MigrationResultSet = await migrator.migrateToLatest()
   if (error) throw error
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName)
+}
+
+async function currentSchema(db: Db): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db)
+  const schema = rows[0]?.schema
+  if (!schema) throw new Error('PostgreSQL has no current schema: check the search_path')
+  return schema
 }

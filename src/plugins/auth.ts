@@ -8,9 +8,9 @@ import type { UserRow } from '../modules/users/users.repository.js'
 declare module 'fastify' {
   interface FastifyInstance {
     tokens: TokenService
-    /** preHandler: a valid access token of an open session is required. */
+    /** onRequest hook: a valid access token of an open session is required (checked before the body, as in DRF). */
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
-    /** preHandler: a token is optional, but one that is sent must be valid (as in DRF). */
+    /** onRequest hook: a token is optional, but one that is sent must be valid (as in DRF). */
     identify: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
   }
   interface FastifyRequest {

@@ -59,7 +59,9 @@ function mediaType(request: FastifyRequest): string {
 }
 
 /** For Fastify's own routing failures: a malformed URL is a bad request, an over-long path segment is simply not found. */
-export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // Routing failed before any hook ran, so the request id header is set here.
+  reply.header('x-request-id', request.id)
   if (error.code === 'FST_ERR_BAD_URL') void reply.code(400).send({ detail: 'Malformed URL.' })
   else void reply.code(404).send({ detail: 'Not found.' })
 }

@@ -121,7 +121,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/logout/',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         summary: 'End the session of a refresh token: its refresh and access tokens stop working',
         tags: ['auth'],

@@ -17,7 +17,7 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/follow/',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         summary: 'Follow a user',
         tags: ['follows'],
@@ -52,7 +52,7 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/:username/unfollow/',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         summary: 'Stop following a user',
         tags: ['follows'],
@@ -73,7 +73,7 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/following/',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         summary: 'The users I follow, as follow objects, newest first',
         tags: ['follows'],
@@ -92,7 +92,7 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.get(
       `/:username/${side}/`,
       {
-        preHandler: app.identify,
+        onRequest: app.identify,
         schema: {
           summary: side === 'followers' ? "A user's followers, newest first" : 'Whom a user follows, newest first',
           tags: ['follows'],

@@ -31,7 +31,8 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',
     {
-      preHandler: app.identify,
+      prefixTrailingSlash: 'slash',
+      onRequest: app.identify,
       schema: {
         summary: 'List and search users (a token, if sent, personalises is_following)',
         tags: ['users'],
@@ -68,7 +69,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/me/',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: { summary: 'My profile', tags: ['users'], security: bearerAuth, response: { 200: OwnProfile, ...errorResponses(401) } },
     },
     async (request) => caller(request),
@@ -77,7 +78,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/me/update/',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: {
         summary: 'Update my profile',
         tags: ['users'],
@@ -105,7 +106,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/me/stats/',
     {
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
       schema: { summary: 'My statistics', tags: ['users'], security: bearerAuth, response: { 200: Stats, ...errorResponses(401) } },
     },
     async (request) => {
@@ -118,7 +119,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:username/',
     {
-      preHandler: app.identify,
+      onRequest: app.identify,
       schema: {
         summary: "A user's public profile",
         tags: ['users'],
