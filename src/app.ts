@@ -18,14 +18,17 @@ export interface AppOptions {
   config: Config
   /** A migrated database; the app closes it when it closes. */
   db: Db
+  /** Where log lines go (standard output by default). */
+  logStream?: { write(line: string): void }
 }
 
-export async function buildApp({ config, db }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logStream }: AppOptions): Promise<FastifyInstance> {
   if (config.jwtSecret === undefined) throw new Error('buildApp needs a resolved JWT secret (see resolveJwtSecret)')
   const app = Fastify({
     logger: {
       level: config.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refresh', '*.access'], censor: '[redacted]' },
+      ...(logStream ? { stream: logStream } : {}),
     },
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT_BYTES,

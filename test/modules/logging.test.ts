@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { buildTestApp, PASSWORD, register, type TestApp } from '../helper.js'
+
+// Logs are JSON lines with a request id, and never carry a password, a token or a hash.
+const lines: string[] = []
+let testApp: TestApp
+
+before(async () => {
+  testApp = await buildTestApp({ LOG_LEVEL: 'trace' }, { write: (line) => lines.push(line) })
+})
+after(async () => testApp.close())
+
+describe('logs', () => {
+  it('are JSON with a request id, and leak no password, token or hash', async () => {
+    const { app } = testApp
+    const account = await register(app)
+    const login = await app.inject({ method: 'POST', url: '/careers/users/login/', payload: { username: account.username, password: PASSWORD } })
+    const { refresh } = login.json()
+    await app.inject({ method: 'POST', url: '/careers/users/login/', payload: { username: account.username, password: 'wrong-password-42' } })
+    await app.inject({ method: 'POST', url: '/careers/users/token/refresh/', payload: { refresh } })
+    await app.inject({ method: 'GET', url: '/careers/users/me/', headers: account.auth })
+    await app.inject({ method: 'GET', url: '/careers/users/me/', headers: { authorization: 'Bearer not.a.valid-token' } })
+    await app.inject({ method: 'POST', url: '/careers/users/logout/', headers: account.auth, payload: { refresh } })
+
+    const requestLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => 'req' in entry || 'res' in entry)
+    assert.ok(requestLines.length >= 12, `expected request logs, got ${requestLines.length}`)
+    for (const entry of requestLines) assert.equal(typeof entry.reqId, 'string')
+
+    const everything = lines.join('\n')
+    for (const secret of [PASSWORD, 'wrong-password-42', account.access, account.refresh, refresh, 'not.a.valid-token', '$argon2']) {
+      assert.ok(!everything.includes(secret), `a log line contains ${secret.slice(0, 12)}…`)
+    }
+  })
+})
