@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { Timestamp } from '../../lib/schemas.js'
 import { refined } from '../../lib/validation.js'
-import { Avatar, Bio, Email, FirstName, LastName } from '../users/users.schemas.js'
+import { Avatar, Bio, Email, FirstName, LastName, OwnProfile } from '../users/users.schemas.js'
 import { checkProfileFields, isReservedUsername, passwordProblems, USERNAME_PATTERN } from '../users/users.validation.js'
 
 export const MAX_PASSWORD_LENGTH = 128
@@ -40,15 +39,7 @@ export const RegisterBody = refined(
   },
 )
 
-export const RegisteredUser = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  email: Type.String(),
-  first_name: Type.String(),
-  last_name: Type.String(),
-  bio: Type.String(),
-  created_at: Timestamp,
-})
+export const RegisteredUser = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'created_at'])
 
 export const RegisterResponse = Type.Object({ user: RegisteredUser, access: Type.String(), refresh: Type.String() })
 
@@ -58,13 +49,7 @@ export const LoginBody = Type.Object({
 })
 
 export const LoginResponse = Type.Object({
-  user: Type.Object({
-    id: Type.Integer(),
-    username: Type.String(),
-    email: Type.String(),
-    first_name: Type.String(),
-    last_name: Type.String(),
-  }),
+  user: Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name']),
   access: Type.String(),
   refresh: Type.String(),
 })

@@ -23,19 +23,7 @@ export const UserSummary = Type.Object({
   is_following: Type.Boolean(),
 })
 
-export const PublicProfile = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  first_name: Type.String(),
-  last_name: Type.String(),
-  bio: Type.String(),
-  avatar: NullableUrl,
-  created_at: Timestamp,
-  posts_count: Type.Integer(),
-  followers_count: Type.Integer(),
-  following_count: Type.Integer(),
-})
-
+/** Every field a user row shows anyone; each endpoint's shape picks its keys, in the seed's order. */
 export const OwnProfile = Type.Object({
   id: Type.Integer(),
   username: Type.String(),
@@ -51,16 +39,9 @@ export const OwnProfile = Type.Object({
   following_count: Type.Integer(),
 })
 
-export const UpdatedProfile = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  email: Type.String(),
-  first_name: Type.String(),
-  last_name: Type.String(),
-  bio: Type.String(),
-  avatar: NullableUrl,
-  updated_at: Timestamp,
-})
+export const PublicProfile = Type.Omit(OwnProfile, ['email', 'updated_at'])
+
+export const UpdatedProfile = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'avatar', 'updated_at'])
 
 export const UpdateProfileBody = refined(
   Type.Object(
