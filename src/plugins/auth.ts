@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { notAuthenticated, tokenNotValid } from '../errors.js'
+import { prepareDummyHash } from '../modules/auth/passwords.js'
 import { findSessionUser, purgeExpiredSessions } from '../modules/auth/sessions.repository.js'
 import type { TokenService } from '../modules/auth/tokens.js'
 import type { UserRow } from '../modules/users/users.repository.js'
@@ -54,7 +55,9 @@ export default fp<{ tokens: TokenService }>(
       }
     }
     const timer = setInterval(() => void purge(), PURGE_INTERVAL_MS).unref()
-    app.addHook('onReady', purge)
+    app.addHook('onReady', async () => {
+      await Promise.all([purge(), prepareDummyHash()])
+    })
     app.addHook('onClose', async () => clearInterval(timer))
   },
   { name: 'auth', dependencies: ['db'] },

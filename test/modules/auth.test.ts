@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { createHmac } from 'node:crypto'
 import { describe, it } from 'node:test'
+import { purgeExpiredSessions } from '../../src/modules/auth/sessions.repository.js'
 import { setUserActive } from '../../src/modules/users/users.repository.js'
-import { JWT_SECRET, keys, PASSWORD, register, uniqueName, useTestApp } from '../helper.js'
+import { buildTestApp, JWT_SECRET, keys, PASSWORD, register, uniqueName, useTestApp } from '../helper.js'
 
 const ctx = useTestApp()
 const REGISTER = '/careers/users/register/'
@@ -402,5 +403,33 @@ describe('POST /careers/users/logout/', () => {
       assert.equal(typeof response.json().detail, 'string')
     }
     assert.equal((await me(other.access)).statusCode, 200, "the other user's session is untouched")
+  })
+})
+
+describe('sessions', () => {
+  it('expire with the refresh token, and expired rows are purged', async () => {
+    const shortLived = await buildTestApp({ REFRESH_TOKEN_TTL: '1s' })
+    try {
+      const account = await register(shortLived.app)
+      await new Promise((resolve) => setTimeout(resolve, 1100))
+      const refresh = await shortLived.app.inject({ method: 'POST', url: REFRESH, payload: { refresh: account.refresh } })
+      assert.equal(refresh.statusCode, 401)
+      const access = await shortLived.app.inject({ method: 'GET', url: ME, headers: account.auth })
+      assert.equal(access.statusCode, 401, 'an access token outliving its session is refused')
+      assert.equal(await purgeExpiredSessions(shortLived.db, new Date().toISOString()), 1)
+      const left = await shortLived.db.selectFrom('sessions').select('id').where('user_id', '=', account.id).execute()
+      assert.deepEqual(left, [])
+    } finally {
+      await shortLived.close()
+    }
+  })
+
+  it('store ids and timestamps, never a token', async () => {
+    const account = await register(ctx.app)
+    const rows = await ctx.db.selectFrom('sessions').selectAll().where('user_id', '=', account.id).execute()
+    assert.equal(rows.length, 1)
+    const stored = JSON.stringify(rows)
+    assert.ok(!stored.includes(account.access) && !stored.includes(account.refresh))
+    assert.equal(rows[0]!.id, decode(account.refresh).sid)
   })
 })

@@ -24,7 +24,12 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
  * so that "no such user" cannot be told from "wrong password" by timing.
  */
 export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummyHash ??= hashPassword(randomBytes(24).toString('base64'))
-  await verifyPassword(await dummyHash, password)
+  await verifyPassword(await prepareDummyHash(), password)
   return false
+}
+
+/** Computed at start, so that even the first login of an unknown user costs exactly one verification. */
+export function prepareDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(24).toString('base64'))
+  return dummyHash
 }
