@@ -7,13 +7,12 @@ import { badRequest, FieldErrorCollector, HttpError, tokenNotValid, WWW_AUTHENTI
 import { bearerAuth, errorResponses, Message } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
 import { createUser, findUserForLogin, takenIdentities, type UserRow } from '../users/users.repository.js'
+import { EMAIL_TAKEN, USERNAME_TAKEN } from '../users/users.validation.js'
 import { LoginBody, LoginResponse, RefreshBody, RefreshResponse, RegisterBody, RegisterResponse } from './auth.schemas.js'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js'
 import { createSession, endSession, findSessionUser, touchSession } from './sessions.repository.js'
 import type { TokenPair } from './tokens.js'
 
-const USERNAME_TAKEN = 'A user with that username already exists.'
-const EMAIL_TAKEN = 'A user with that email already exists.'
 const USER_AGENT_MAX = 500
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {

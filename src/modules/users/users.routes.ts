@@ -13,6 +13,7 @@ import {
   type ProfileChanges,
 } from './users.repository.js'
 import { userFromPath } from './users.lookup.js'
+import { EMAIL_TAKEN } from './users.validation.js'
 import {
   ORDERINGS,
   OwnProfile,
@@ -25,7 +26,6 @@ import {
 } from './users.schemas.js'
 
 const LIST_LIMITS = { defaultSize: 10, maxSize: 100 }
-const EMAIL_TAKEN = 'A user with that email already exists.'
 
 const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

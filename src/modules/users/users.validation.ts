@@ -14,6 +14,8 @@ const EMAIL_LOCAL = /^[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A
 const EMAIL_DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/
 
 export const MIN_PASSWORD_LENGTH = 8
+export const USERNAME_TAKEN = 'A user with that username already exists.'
+export const EMAIL_TAKEN = 'A user with that email already exists.'
 
 /** Could this string be someone's username? Anything else cannot be found, and is not looked up. */
 export function isWellFormedUsername(value: string): boolean {
