@@ -29,10 +29,11 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/register/',
     {
       schema: {
+        operationId: 'register',
         summary: 'Register an account (opens a session)',
         tags: ['auth'],
         body: RegisterBody,
-        response: { 201: RegisterResponse, ...errorResponses(400, 413, 415) },
+        response: { 201: RegisterResponse, ...errorResponses(400, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -78,10 +79,11 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/login/',
     {
       schema: {
+        operationId: 'login',
         summary: 'Log in with username or email (opens a session)',
         tags: ['auth'],
         body: LoginBody,
-        response: { 200: LoginResponse, ...errorResponses(400, 401, 415) },
+        response: { 200: LoginResponse, ...errorResponses(400, 401, 415, 429) },
       },
     },
     async (request) => {
@@ -101,6 +103,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/token/refresh/',
     {
       schema: {
+        operationId: 'refreshToken',
         summary: 'A new access token for a refresh token of an open session',
         tags: ['auth'],
         body: RefreshBody,
@@ -122,6 +125,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.authenticate,
       schema: {
+        operationId: 'logout',
         summary: 'End the session of a refresh token: its refresh and access tokens stop working',
         tags: ['auth'],
         security: bearerAuth,

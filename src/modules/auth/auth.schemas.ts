@@ -19,11 +19,22 @@ export const RegisterBody = refined(
     username: Username,
     email: Email,
     password: Password,
-    password_confirm: Type.String({ maxLength: MAX_PASSWORD_LENGTH }),
+    password_confirm: Type.String({ maxLength: MAX_PASSWORD_LENGTH, examples: ['password123'] }),
     first_name: Type.Optional(FirstName),
     last_name: Type.Optional(LastName),
     bio: Type.Optional(Bio),
     avatar: Type.Optional(Avatar),
+  }, {
+    examples: [{
+      username: 'alice',
+      email: 'alice@example.com',
+      password: 'password123',
+      password_confirm: 'password123',
+      first_name: 'Alice',
+      last_name: 'Smith',
+      bio: 'Software developer',
+      avatar: 'https://example.com/avatar.jpg',
+    }],
   }),
   (data, errors) => {
     checkProfileFields(data, errors)
@@ -39,20 +50,26 @@ export const RegisterBody = refined(
   },
 )
 
-export const RegisteredUser = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'created_at'])
+export const RegisteredUser = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'created_at'], { $id: 'User' })
 
-export const RegisterResponse = Type.Object({ user: RegisteredUser, access: Type.String(), refresh: Type.String() })
+const AccessToken = Type.String({ description: 'JWT access token (60 minutes by default)' })
+const RefreshToken = Type.String({ description: 'JWT refresh token (7 days by default)' })
 
-export const LoginBody = Type.Object({
-  username: Type.String({ minLength: 1, description: 'Username or email', examples: ['alice'] }),
-  password: Type.String({ minLength: 1, examples: ['password123'] }),
-})
+export const RegisterResponse = Type.Object({ user: RegisteredUser, access: AccessToken, refresh: RefreshToken }, { $id: 'Registration' })
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 254, description: 'Username or email', examples: ['alice'] }),
+    password: Type.String({ minLength: 1, maxLength: 1024, examples: ['password123'] }),
+  },
+  { examples: [{ username: 'alice', password: 'password123' }] },
+)
 
 export const LoginResponse = Type.Object({
-  user: Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name']),
-  access: Type.String(),
-  refresh: Type.String(),
-})
+  user: Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name'], { $id: 'LoginUser' }),
+  access: AccessToken,
+  refresh: RefreshToken,
+}, { $id: 'TokenPair' })
 
-export const RefreshBody = Type.Object({ refresh: Type.String({ minLength: 1 }) })
-export const RefreshResponse = Type.Object({ access: Type.String() })
+export const RefreshBody = Type.Object({ refresh: Type.String({ minLength: 1, maxLength: 4096, description: 'The refresh token from register or login' }) })
+export const RefreshResponse = Type.Object({ access: AccessToken }, { $id: 'AccessToken' })

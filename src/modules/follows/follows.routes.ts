@@ -19,6 +19,7 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.authenticate,
       schema: {
+        operationId: 'followUser',
         summary: 'Follow a user',
         tags: ['follows'],
         security: bearerAuth,
@@ -54,6 +55,7 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.authenticate,
       schema: {
+        operationId: 'unfollowUser',
         summary: 'Stop following a user',
         tags: ['follows'],
         security: bearerAuth,
@@ -75,6 +77,7 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.authenticate,
       schema: {
+        operationId: 'listMyFollows',
         summary: 'The users I follow, as follow objects, newest first',
         tags: ['follows'],
         security: bearerAuth,
@@ -94,6 +97,7 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       {
         onRequest: app.identify,
         schema: {
+          operationId: side === 'followers' ? 'listFollowers' : 'listFollowing',
           summary: side === 'followers' ? "A user's followers, newest first" : 'Whom a user follows, newest first',
           tags: ['follows'],
           params: UsernameParams,

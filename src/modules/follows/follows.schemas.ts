@@ -1,8 +1,11 @@
 import { Type } from '@sinclair/typebox'
-import { Timestamp } from '../../lib/schemas.js'
+import { integerQuery, Timestamp } from '../../lib/schemas.js'
 import { UserSummary } from '../users/users.schemas.js'
 
-export const FollowBody = Type.Object({ following: Type.Integer({ description: 'The id of the user to follow' }) })
+export const FollowBody = Type.Object(
+  { following: Type.Integer({ description: 'The id of the user to follow', minimum: 1, maximum: 2147483647 }) },
+  { examples: [{ following: 2 }] },
+)
 
 export const Follow = Type.Object({
   id: Type.Integer(),
@@ -11,12 +14,12 @@ export const Follow = Type.Object({
   follower_username: Type.String(),
   following_username: Type.String(),
   created_at: Timestamp,
-})
+}, { $id: 'Follow' })
 
 export const PagingQuery = Type.Object({
-  batch_size: Type.Optional(Type.String({ description: 'Default 100; above 1000 is clamped to 1000' })),
-  batch_number: Type.Optional(Type.String({ description: 'From 0' })),
+  batch_size: Type.Optional(integerQuery({ minimum: 1, maximum: 1000, default: 100, description: 'Default 100; above 1000 is clamped to 1000' })),
+  batch_number: Type.Optional(integerQuery({ minimum: 0, maximum: 2147483647, default: 0, description: 'From 0' })),
 })
 
-export const FollowList = Type.Object({ count: Type.Integer(), results: Type.Array(Follow) })
-export const UserSummaryList = Type.Object({ count: Type.Integer(), results: Type.Array(UserSummary) })
+export const FollowList = Type.Object({ count: Type.Integer(), results: Type.Array(Follow) }, { $id: 'FollowList' })
+export const UserSummaryList = Type.Object({ count: Type.Integer(), results: Type.Array(UserSummary) }, { $id: 'UserSummaryList' })

@@ -2,16 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { sql } from 'kysely'
 
-const Status = Type.Object({ status: Type.String() })
+const Status = Type.Object({ status: Type.String({ examples: ['ok'] }) }, { $id: 'Status' })
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/health', { schema: { summary: 'Liveness: the process answers', tags: ['operations'], response: { 200: Status } } }, async () => ({
+  app.get('/health', { schema: { operationId: 'health', summary: 'Liveness: the process answers', tags: ['operations'], response: { 200: Status } } }, async () => ({
     status: 'ok',
   }))
 
   app.get(
     '/ready',
-    { schema: { summary: 'Readiness: the database answers', tags: ['operations'], response: { 200: Status, 503: Status } } },
+    { schema: { operationId: 'ready', summary: 'Readiness: the database answers', tags: ['operations'], response: { 200: Status, 503: Status } } },
     async (request, reply) => {
       try {
         await sql`select 1`.execute(app.db)

@@ -34,6 +34,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       prefixTrailingSlash: 'slash',
       onRequest: app.identify,
       schema: {
+        operationId: 'listUsers',
         summary: 'List and search users (a token, if sent, personalises is_following)',
         tags: ['users'],
         querystring: UsersListQuery,
@@ -70,7 +71,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/me/',
     {
       onRequest: app.authenticate,
-      schema: { summary: 'My profile', tags: ['users'], security: bearerAuth, response: { 200: OwnProfile, ...errorResponses(401) } },
+      schema: { operationId: 'getMyProfile', summary: 'My profile', tags: ['users'], security: bearerAuth, response: { 200: OwnProfile, ...errorResponses(401) } },
     },
     async (request) => caller(request),
   )
@@ -80,6 +81,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.authenticate,
       schema: {
+        operationId: 'updateMyProfile',
         summary: 'Update my profile',
         tags: ['users'],
         security: bearerAuth,
@@ -107,7 +109,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/me/stats/',
     {
       onRequest: app.authenticate,
-      schema: { summary: 'My statistics', tags: ['users'], security: bearerAuth, response: { 200: Stats, ...errorResponses(401) } },
+      schema: { operationId: 'getMyStats', summary: 'My statistics', tags: ['users'], security: bearerAuth, response: { 200: Stats, ...errorResponses(401) } },
     },
     async (request) => {
       const stats = await userStats(app.db, caller(request).id)
@@ -121,6 +123,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.identify,
       schema: {
+        operationId: 'getUser',
         summary: "A user's public profile",
         tags: ['users'],
         params: UsernameParams,

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { NullableUrl, Timestamp } from '../../lib/schemas.js'
+import { documentedAs, integerQuery, NullableUrl, Timestamp } from '../../lib/schemas.js'
 import { refined } from '../../lib/validation.js'
 import { checkProfileFields } from './users.validation.js'
 
@@ -7,12 +7,17 @@ export const NAME_MAX = 150
 export const BIO_MAX = 1000
 export const AVATAR_MAX = 500
 
-export const FirstName = Type.String({ maxLength: NAME_MAX })
-export const LastName = Type.String({ maxLength: NAME_MAX })
-export const Bio = Type.String({ maxLength: BIO_MAX })
+export const FirstName = Type.String({ maxLength: NAME_MAX, examples: ['Alice'] })
+export const LastName = Type.String({ maxLength: NAME_MAX, examples: ['Smith'] })
+export const Bio = Type.String({ maxLength: BIO_MAX, examples: ['Software developer'] })
 export const Email = Type.String({ maxLength: 254, examples: ['alice@example.com'] })
 /** `null` or `""` clears it. */
-export const Avatar = Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength: AVATAR_MAX })
+export const Avatar = Type.Unsafe<string | null>({
+  type: ['string', 'null'],
+  maxLength: AVATAR_MAX,
+  description: 'An absolute http or https URL',
+  examples: ['https://example.com/avatar.jpg'],
+})
 
 export const UserSummary = Type.Object({
   id: Type.Integer(),
@@ -21,7 +26,7 @@ export const UserSummary = Type.Object({
   last_name: Type.String(),
   avatar: NullableUrl,
   is_following: Type.Boolean(),
-})
+}, { $id: 'UserSummary' })
 
 /** Every field a user row shows anyone; each endpoint's shape picks its keys, in the seed's order. */
 export const OwnProfile = Type.Object({
@@ -37,11 +42,13 @@ export const OwnProfile = Type.Object({
   posts_count: Type.Integer(),
   followers_count: Type.Integer(),
   following_count: Type.Integer(),
+}, { $id: 'MyProfile' })
+
+export const PublicProfile = Type.Omit(OwnProfile, ['email', 'updated_at'], { $id: 'Profile' })
+
+export const UpdatedProfile = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'avatar', 'updated_at'], {
+  $id: 'UpdatedProfile',
 })
-
-export const PublicProfile = Type.Omit(OwnProfile, ['email', 'updated_at'])
-
-export const UpdatedProfile = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'avatar', 'updated_at'])
 
 export const UpdateProfileBody = refined(
   Type.Object(
@@ -52,20 +59,33 @@ export const UpdateProfileBody = refined(
       avatar: Type.Optional(Avatar),
       email: Type.Optional(Email),
     },
-    { additionalProperties: false, description: 'Any subset; any other key is refused with 400 and nothing changes' },
+    {
+      additionalProperties: false,
+      description: 'Any subset; any other key is refused with 400 and nothing changes',
+      examples: [{ bio: 'Updated bio', avatar: 'https://example.com/new-avatar.jpg' }],
+    },
   ),
   checkProfileFields,
 )
 
 export const ORDERINGS = ['username', 'created_at', 'first_name', 'last_name'] as const
 
+const SEARCH_DOC = { maxLength: 1000 }
+
 export const UsersListQuery = Type.Object({
-  search: Type.Optional(Type.String({ description: 'Case-insensitive substring of username, first_name, last_name or bio' })),
-  first_name: Type.Optional(Type.String({ description: 'Case-insensitive substring filter' })),
-  last_name: Type.Optional(Type.String({ description: 'Case-insensitive substring filter' })),
-  ordering: Type.Optional(Type.String({ description: `${ORDERINGS.join(', ')}; prefix - for descending`, default: 'username' })),
-  batch_size: Type.Optional(Type.String({ description: 'Default 10; above 100 is clamped to 100' })),
-  batch_number: Type.Optional(Type.String({ description: 'From 0' })),
+  search: Type.Optional(
+    documentedAs(Type.String({ description: 'Case-insensitive substring of username, first_name, last_name or bio' }), SEARCH_DOC),
+  ),
+  first_name: Type.Optional(documentedAs(Type.String({ description: 'Case-insensitive substring filter' }), SEARCH_DOC)),
+  last_name: Type.Optional(documentedAs(Type.String({ description: 'Case-insensitive substring filter' }), SEARCH_DOC)),
+  ordering: Type.Optional(
+    documentedAs(Type.String({ description: `${ORDERINGS.join(', ')}; prefix - for descending`, default: 'username' }), {
+      enum: ORDERINGS.flatMap((field) => [field, `-${field}`]),
+      examples: ['-created_at'],
+    }),
+  ),
+  batch_size: Type.Optional(integerQuery({ minimum: 1, maximum: 100, default: 10, description: 'Default 10; above 100 is clamped to 100' })),
+  batch_number: Type.Optional(integerQuery({ minimum: 0, maximum: 2147483647, default: 0, description: 'From 0; past the last batch → empty list' })),
 })
 
 export const UsersListResponse = Type.Object({
@@ -77,8 +97,8 @@ export const UsersListResponse = Type.Object({
     total_users: Type.Integer(),
     total_batches: Type.Integer(),
     users_in_current_batch: Type.Integer(),
-  }),
-})
+  }, { $id: 'BatchInfo' }),
+}, { $id: 'UserList' })
 
 export const Stats = Type.Object({
   posts_count: Type.Integer(),
@@ -86,4 +106,4 @@ export const Stats = Type.Object({
   following_count: Type.Integer(),
   likes_received: Type.Integer(),
   comments_received: Type.Integer(),
-})
+}, { $id: 'Stats' })
