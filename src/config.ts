@@ -18,6 +18,9 @@ export interface Config {
   readonly accessTokenTtlSeconds: number
   readonly refreshTokenTtlSeconds: number
   readonly logLevel: string
+  /** GET /metrics: off, on (open), or on behind `Authorization: Bearer <metricsToken>`. */
+  readonly metrics: boolean
+  readonly metricsToken: string | undefined
 }
 
 /** A configuration mistake the operator must fix; its message is one sentence, printed as is. */
@@ -43,6 +46,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}".`)
   }
+  const metricsToken = nonEmpty(env.METRICS_TOKEN)
+  const metricsSwitch = nonEmpty(env.METRICS) ?? (metricsToken === undefined ? 'off' : 'on')
+  if (metricsSwitch !== 'on' && metricsSwitch !== 'off') throw new ConfigError(`METRICS must be on or off; got "${metricsSwitch}".`)
   const dataDir =
     database.dialect === 'sqlite' && database.filename !== ':memory:'
       ? dirname(resolve(database.filename))
@@ -58,6 +64,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: parseDuration('ACCESS_TOKEN_TTL', env.ACCESS_TOKEN_TTL, 60 * 60),
     refreshTokenTtlSeconds: parseDuration('REFRESH_TOKEN_TTL', env.REFRESH_TOKEN_TTL, 7 * 24 * 60 * 60),
     logLevel,
+    metrics: metricsSwitch === 'on',
+    metricsToken,
   })
 }
 

@@ -9,14 +9,23 @@ import type { Database } from './database.js'
 export type Db = Kysely<Database>
 export type DialectName = 'sqlite' | 'postgres'
 
+const pools = new WeakMap<Db, pg.Pool>()
+
 const PG_INT8 = 20
 const PG_TIMESTAMP = 1114
 const PG_TIMESTAMPTZ = 1184
 
 export function connect(config: DatabaseConfig): Db {
-  return new Kysely<Database>({
-    dialect: config.dialect === 'sqlite' ? sqliteDialect(config.filename) : postgresDialect(config),
-  })
+  if (config.dialect === 'sqlite') return new Kysely<Database>({ dialect: sqliteDialect(config.filename) })
+  const pool = postgresPool(config)
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  pools.set(db, pool)
+  return db
+}
+
+/** The PostgreSQL pool behind a connection (for its statistics); undefined on SQLite. */
+export function poolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db)
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations hold a Kysely<any>
@@ -34,7 +43,7 @@ function sqliteDialect(filename: string): SqliteDialect {
   return new SqliteDialect({ database })
 }
 
-function postgresDialect(config: Extract<DatabaseConfig, { dialect: 'postgres' }>): PostgresDialect {
+function postgresPool(config: Extract<DatabaseConfig, { dialect: 'postgres' }>): pg.Pool {
   const pool = new pg.Pool({
     connectionString: config.connectionString,
     max: config.poolMax,
@@ -49,7 +58,7 @@ function postgresDialect(config: Extract<DatabaseConfig, { dialect: 'postgres' }
   })
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {})
-  return new PostgresDialect({ pool })
+  return pool
 }
 
 /** `2024-01-15 10:30:00.123+00` → `2024-01-15T10:30:00.123Z` (milliseconds, as JavaScript writes them). */
