@@ -12,7 +12,6 @@ import usersRoutes from './modules/users/users.routes.js'
 import auth from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import docs from './plugins/docs.js'
-import metrics from './plugins/metrics.js'
 import http, { answerOtherMethods, BODY_LIMIT_BYTES, frameworkErrors, trackRoutes } from './plugins/http.js'
 
 export interface AppOptions {
@@ -49,7 +48,8 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
     tokens: createTokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds),
   })
   await app.register(docs)
-  if (config.metrics) await app.register(metrics, { token: config.metricsToken })
+  // Loaded only when switched on: prom-client costs nothing when metrics are off.
+  if (config.metrics) await app.register((await import('./plugins/metrics.js')).default, { token: config.metricsToken })
   await app.register(healthRoutes)
   await app.register(authRoutes, { prefix: '/careers/users' })
   await app.register(followsRoutes, { prefix: '/careers/users' })
