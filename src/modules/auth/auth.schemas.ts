@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { refined } from '../../lib/validation.js'
-import { Avatar, Bio, Email, FirstName, LastName, OwnProfile } from '../users/users.schemas.js'
-import { checkProfileFields, isReservedUsername, passwordProblems, USERNAME_PATTERN } from '../users/users.validation.js'
+import { Avatar, Bio, checkProfileFields, Email, FirstName, isReservedUsername, LastName, OwnProfile, passwordProblems, USERNAME_PATTERN } from '../users/index.js'
 
 export const MAX_PASSWORD_LENGTH = 128
 
