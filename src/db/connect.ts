@@ -8,7 +8,7 @@ import type { Database } from './database.js'
 import { sqlDialectFor, type DialectName, type SqlDialect } from './dialect.js'
 
 export type Db = Kysely<Database>
-export type { DialectName, SqlDialect }
+export type { SqlDialect }
 
 const PG_INT8 = 20
 const PG_TIMESTAMP = 1114

@@ -6,7 +6,7 @@ import type { TokenService } from './tokens.js'
 
 // The auth module's public surface: other modules and app.ts import auth only from here.
 export { resolveSession } from './auth.service.js'
-export { createTokenService, type TokenService } from './tokens.js'
+export { createTokenService } from './tokens.js'
 
 const PURGE_INTERVAL_MS = 10 * 60 * 1000
 

@@ -1,14 +1,12 @@
 // The users module's public surface: other modules import users only from here.
-export { default as usersRoutes, type UsersRoutesOptions } from './users.routes.js'
-export { profileFromPath, type FollowedAmong } from './users.service.js'
+export { default as usersRoutes } from './users.routes.js'
+export { profileFromPath } from './users.service.js'
 export {
   createUser,
   findActiveUserName,
   findCredentials,
   PROFILE_COLUMNS,
   takenIdentities,
-  type Credentials,
-  type NewUser,
   type Profile,
 } from './users.repository.js'
 export { Avatar, Bio, Email, FirstName, LastName, OwnProfile, UserSummary } from './users.schemas.js'

@@ -80,7 +80,7 @@ export interface UserStats {
 type SearchColumn = 'username' | 'first_name' | 'last_name' | 'bio'
 
 /** Usernames and emails are unique and looked up case-insensitively through these keys. */
-export function identityKey(value: string): string {
+function identityKey(value: string): string {
   return value.toLowerCase()
 }
 
