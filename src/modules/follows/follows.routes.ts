@@ -4,9 +4,8 @@ import { readBatch, type Batch } from '../../lib/paging.js'
 import { bearerAuth, errorResponses, Message, UsernameParams } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
 import { profileFromPath } from '../users/index.js'
-import { listConnections, listFollowsMadeBy } from './follows.repository.js'
 import { Follow, FollowBody, FollowList, PagingQuery, UserSummaryList } from './follows.schemas.js'
-import { follow, unfollow } from './follows.service.js'
+import { follow, listConnections, listFollowsMadeBy, unfollow } from './follows.service.js'
 
 const LIST_LIMITS = { defaultSize: 100, maxSize: 1000 }
 

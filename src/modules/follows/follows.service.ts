@@ -40,3 +40,6 @@ export async function unfollow(db: Db, followerId: number, target: { id: number;
   if (!removed) throw badRequest(`You are not following ${target.username}.`)
   return `Stopped following ${target.username}`
 }
+
+// Reads hold no rules beyond their query: the routes reach them through the service all the same.
+export { listConnections, listFollowsMadeBy } from './follows.repository.js'
