@@ -8,6 +8,7 @@ import authRoutes from './modules/auth/auth.routes.js'
 import { createTokenService } from './modules/auth/tokens.js'
 import followsRoutes from './modules/follows/follows.routes.js'
 import healthRoutes from './modules/health/health.routes.js'
+import postsModule from './modules/posts/index.js'
 import usersRoutes from './modules/users/users.routes.js'
 import auth from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
@@ -52,6 +53,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   await app.register(authRoutes, { prefix: '/careers/users' })
   await app.register(followsRoutes, { prefix: '/careers/users' })
   await app.register(usersRoutes, { prefix: '/careers/users' })
+  await app.register(postsModule, { prefix: '/careers' })
 
   answerOtherMethods(app, routes)
   return app

@@ -180,34 +180,13 @@ export function toSummary(row: Omit<UserSummaryRow, 'is_following'> & { is_follo
   return { ...row, is_following: Boolean(row.is_following) }
 }
 
+/** The five stored counts: O(1), moved with the rows that change them. */
 export async function userStats(db: Db, userId: number): Promise<UserStats | undefined> {
-  const row = await db
+  return db
     .selectFrom('users')
     .where('users.id', '=', userId)
-    .select(['posts_count', 'followers_count', 'following_count'])
-    .select((eb) => [
-      eb
-        .selectFrom('likes')
-        .innerJoin('posts', 'posts.id', 'likes.post_id')
-        .where('posts.author_id', '=', userId)
-        .select(eb.fn.countAll<number>().as('n'))
-        .as('likes_received'),
-      eb
-        .selectFrom('comments')
-        .innerJoin('posts', 'posts.id', 'comments.post_id')
-        .where('posts.author_id', '=', userId)
-        .select(eb.fn.countAll<number>().as('n'))
-        .as('comments_received'),
-    ])
+    .select(['posts_count', 'followers_count', 'following_count', 'likes_received', 'comments_received'])
     .executeTakeFirst()
-  if (row === undefined) return undefined
-  return {
-    posts_count: row.posts_count,
-    followers_count: row.followers_count,
-    following_count: row.following_count,
-    likes_received: Number(row.likes_received ?? 0),
-    comments_received: Number(row.comments_received ?? 0),
-  }
 }
 
 function textFilters(db: Db, eb: ExpressionBuilder<Database, 'users'>, query: UserListQuery): Expression<SqlBool>[] {

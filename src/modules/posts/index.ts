@@ -1,0 +1,13 @@
+import type { FastifyPluginAsync } from 'fastify'
+import postsRoutes from './posts.routes.js'
+import reactionsRoutes from './reactions.routes.js'
+
+export { deleteUserContent } from './posts.service.js'
+
+/** Posts, likes, comments, shares and the feed; registered under `/careers`. */
+const posts: FastifyPluginAsync = async (app) => {
+  await app.register(postsRoutes)
+  await app.register(reactionsRoutes)
+}
+
+export default posts
