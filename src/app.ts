@@ -7,6 +7,7 @@ import { createValidatorCompiler } from './lib/validation.js'
 import { authModule, createTokenService, resolveSession } from './modules/auth/index.js'
 import { followedAmong, followsRoutes } from './modules/follows/index.js'
 import { healthRoutes } from './modules/health/index.js'
+import { postsModule } from './modules/posts/index.js'
 import { usersRoutes } from './modules/users/index.js'
 import auth from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
@@ -57,6 +58,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   await app.register(authModule, { prefix: '/careers/users', tokens })
   await app.register(followsRoutes, { prefix: '/careers/users' })
   await app.register(usersRoutes, { prefix: '/careers/users', followedAmong })
+  await app.register(postsModule, { prefix: '/careers' })
 
   answerOtherMethods(app, routes)
   return app

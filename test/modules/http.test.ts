@@ -179,7 +179,7 @@ describe('unknown routes', () => {
     ['GET', '/careers/users/alice/nope/'],
     ['GET', '/'],
     ['GET', '/careers/users/a/b/c/d'],
-    ['GET', '/careers/'],
+    ['GET', '/careers/nope/nope/'],
     ['POST', '/careers/users/nope/nope/'],
     ['DELETE', '/careers/users/alice/followers/extra/'],
     ['GET', '/careers/users/token/'],
@@ -474,7 +474,9 @@ describe('hostile input', () => {
   for (const segment of ['%00', 'a%00b', '..', '%2e%2e', 'a%2Fb', '%C3%A9t%C3%A9', 'a%20b', '%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80']) {
     it(`an odd username segment ${segment} → 4xx, never 5xx`, async () => {
       const response = await send({ method: 'GET', url: `${BASE}/${segment}/` })
-      assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${response.statusCode} ${response.body}`)
+      // `..` resolves to /careers/, the posts list.
+      const resolvesToPosts = segment === '..' || segment === '%2e%2e'
+      assert.ok(response.statusCode < 500 && (resolvesToPosts || response.statusCode >= 400), `${response.statusCode} ${response.body}`)
       const json = response.json()
       assert.ok(typeof json === 'object' && json !== null && !Array.isArray(json), response.body)
       assert.ok(Object.keys(json).length > 0)
