@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { buildTestApp, PASSWORD, register, type TestApp } from '../helper.js'
+import { describe, it } from 'node:test'
+import { build, PASSWORD, register } from '../support/index.js'
 
 // Logs are JSON lines with a request id, and never carry a password, a token or a hash.
-const lines: string[] = []
-let testApp: TestApp
-
-before(async () => {
-  testApp = await buildTestApp({ LOG_LEVEL: 'trace' }, { write: (line) => lines.push(line) })
-})
-after(async () => testApp.close())
 
 describe('logs', () => {
-  it('are JSON with a request id, and leak no password, token or hash', async () => {
-    const { app } = testApp
+  it('are JSON with a request id, and leak no password, token or hash', async (t) => {
+    const lines: string[] = []
+    const { app } = await build(t, { LOG_LEVEL: 'trace' }, { write: (line) => lines.push(line) })
     const account = await register(app)
     const login = await app.inject({ method: 'POST', url: '/careers/users/login/', payload: { username: account.username, password: PASSWORD } })
     const { refresh } = login.json()

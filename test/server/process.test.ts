@@ -5,8 +5,8 @@ import { Agent, request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { ConfigError, loadConfig } from '../src/config.js'
-import { DIALECT } from './helper.js'
+import { ConfigError, loadConfig } from '../../src/config.js'
+import { DIALECT } from '../support/index.js'
 
 // The process as an operator runs it: configuration errors, start, restart and shutdown.
 // Dialect-independent, so it runs in the SQLite pass only.
