@@ -1,6 +1,11 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
+import type { ServerOptions } from 'node:http'
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions, HTTPMethods } from 'fastify'
 import fp from 'fastify-plugin'
+import type { HttpLimits } from '../config.js'
+import { causeOf, isUnavailable } from '../db/failures.js'
 import { HttpError, badRequest } from '../errors.js'
+import { logLimited } from '../lib/log-limiter.js'
 import { isPlainObject, notAnObject } from '../lib/validation.js'
 
 export const BODY_LIMIT_BYTES = 64 * 1024
@@ -49,8 +54,60 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
   if (status >= 400 && status < 500) {
     return reply.code(status).send({ detail: status === 400 ? 'Bad request.' : (error.message || 'Bad request.') })
   }
-  request.log.error({ err: error }, 'request failed')
+  if (isUnavailable(error)) {
+    // A known outage: one short line with the driver's cause, no stack, at most one per kind per second.
+    const cause = causeOf(error)
+    logLimited(request.log, 'error', `unavailable:${cause.code}:${cause.message}`, { cause }, 'database unavailable')
+    return reply.code(503).send({ detail: 'Service temporarily unavailable.' })
+  }
+  const cause = causeOf(error)
+  logLimited(request.log, 'error', `internal:${cause.code}:${cause.message}`, { err: error }, 'request failed')
   return reply.code(500).send({ detail: 'Internal server error.' })
+}
+
+/**
+ * Node's HTTP server limits for slow or greedy clients: the whole request (headers and body) must arrive within
+ * `requestTimeoutMs`, the headers within `headersTimeoutMs`; an idle kept-alive connection closes after
+ * `keepAliveTimeoutMs`; a connection serves at most `maxRequestsPerSocket` requests (Node answers pipelined
+ * requests beyond that with 503 and closes it), so that one client's pipeline cannot monopolise the process.
+ */
+export function serverOptions(limits: HttpLimits): Pick<
+  FastifyServerOptions,
+  'requestTimeout' | 'keepAliveTimeout' | 'maxRequestsPerSocket' | 'clientErrorHandler'
+> & { http: ServerOptions } {
+  const shortest = Math.min(limits.requestTimeoutMs, limits.headersTimeoutMs)
+  return {
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    maxRequestsPerSocket: limits.maxRequestsPerSocket,
+    // Node checks the timeouts every `connectionsCheckingInterval` (30 s by default): check often enough
+    // that a 30 s limit ends a request well before 40 s.
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(shortest / 4))) },
+    clientErrorHandler,
+  }
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'Request timeout.'],
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'Request header fields too large.'],
+}
+
+/** Errors Node raises before Fastify sees a request (timeouts, unparsable HTTP), in the contract's shape. */
+function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, reason, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'Bad request.']
+  this.log.debug({ code: error.code }, 'client error')
+  // Only when no response is being written on this connection (a request whose body is still arriving has
+  // none yet), so that an answer is never spliced into another one.
+  const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (socket.writable && (pending === undefined || pending === null || pending.headersSent !== true)) {
+    const body = JSON.stringify({ detail })
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(error)
 }
 
 function mediaType(request: FastifyRequest): string {

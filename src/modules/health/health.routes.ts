@@ -1,24 +1,58 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { sql } from 'kysely'
+import { causeOf } from '../../db/failures.js'
+import { logLimited } from '../../lib/log-limiter.js'
+import { probeWritable } from './health.repository.js'
 
 const Status = Type.Object({ status: Type.String() })
 
-const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+class ProbeTimeout extends Error {
+  constructor(ms: number) {
+    super(`the database did not answer within ${ms} ms`)
+    this.name = 'ProbeTimeout'
+  }
+}
+
+const healthRoutes: FastifyPluginAsyncTypebox<{ readyTimeoutMs: number }> = async (app, { readyTimeoutMs }) => {
+  // One probe at a time: while the database hangs, readiness checks share the probe in flight
+  // instead of each holding a connection.
+  let inFlight: Promise<void> | undefined
+  const probe = (): Promise<void> => {
+    inFlight ??= probeWritable(app.db).finally(() => {
+      inFlight = undefined
+    })
+    return inFlight
+  }
+
   app.get('/health', { schema: { summary: 'Liveness: the process answers', tags: ['operations'], response: { 200: Status } } }, async () => ({
     status: 'ok',
   }))
 
   app.get(
     '/ready',
-    { schema: { summary: 'Readiness: the database answers', tags: ['operations'], response: { 200: Status, 503: Status } } },
+    {
+      schema: {
+        summary: 'Readiness: the database answers and can write, within READY_TIMEOUT',
+        tags: ['operations'],
+        response: { 200: Status, 503: Status },
+      },
+    },
     async (request, reply) => {
+      let timer: NodeJS.Timeout | undefined
       try {
-        await sql`select 1`.execute(app.db)
+        await Promise.race([
+          probe(),
+          new Promise<never>((_resolve, reject) => {
+            timer = setTimeout(() => reject(new ProbeTimeout(readyTimeoutMs)), readyTimeoutMs)
+          }),
+        ])
         return { status: 'ok' }
       } catch (error) {
-        request.log.warn({ err: error }, 'database not reachable')
+        const cause = causeOf(error)
+        logLimited(request.log, 'warn', `ready:${cause.code}:${cause.message}`, { cause }, 'not ready')
         return reply.code(503).send({ status: 'unavailable' })
+      } finally {
+        clearTimeout(timer)
       }
     },
   )
