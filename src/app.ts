@@ -43,7 +43,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   })
   const routes = trackRoutes(app)
 
-  await app.register(http)
+  await app.register(http, { maxRequestsPerSocket: config.http.maxRequestsPerSocket })
   await app.register(dbPlugin, { db })
   await app.register(auth, {
     tokens: createTokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds),

@@ -16,8 +16,9 @@ const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELE
  * The contract's HTTP rules in one place: JSON only (415 otherwise), 400 for broken or non-object JSON,
  * 413 over 64 KiB, DRF-style error bodies, 404 `Not found.`, and no internals in a 500.
  */
-export default fp(
-  async (app) => {
+export default fp<{ maxRequestsPerSocket: number }>(
+  async (app, { maxRequestsPerSocket }) => {
+    capRequestsPerConnection(app, maxRequestsPerSocket)
     const parseJson = app.getDefaultJsonParser('error', 'error')
     app.removeAllContentTypeParsers()
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -68,23 +69,44 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
 /**
  * Node's HTTP server limits for slow or greedy clients: the whole request (headers and body) must arrive within
  * `requestTimeoutMs`, the headers within `headersTimeoutMs`; an idle kept-alive connection closes after
- * `keepAliveTimeoutMs`; a connection serves at most `maxRequestsPerSocket` requests (Node answers pipelined
- * requests beyond that with 503 and closes it), so that one client's pipeline cannot monopolise the process.
+ * `keepAliveTimeoutMs`.
  */
 export function serverOptions(limits: HttpLimits): Pick<
   FastifyServerOptions,
-  'requestTimeout' | 'keepAliveTimeout' | 'maxRequestsPerSocket' | 'clientErrorHandler'
+  'requestTimeout' | 'keepAliveTimeout' | 'clientErrorHandler'
 > & { http: ServerOptions } {
   const shortest = Math.min(limits.requestTimeoutMs, limits.headersTimeoutMs)
   return {
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    maxRequestsPerSocket: limits.maxRequestsPerSocket,
     // Node checks the timeouts every `connectionsCheckingInterval` (30 s by default): check often enough
     // that a 30 s limit ends a request well before 40 s.
     http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(shortest / 4))) },
     clientErrorHandler,
   }
+}
+
+/**
+ * A connection serves at most `max` requests: the last one is answered with `Connection: close` and the
+ * connection closes after it; requests pipelined beyond it are not processed (the client sends them again on
+ * a new connection, as HTTP/1.1 asks). One client's deep pipeline cannot hold the process for long.
+ * (Node's own `maxRequestsPerSocket` answers each extra request with a bare 503 and keeps the connection open.)
+ */
+function capRequestsPerConnection(app: FastifyInstance, max: number): void {
+  const served = new WeakMap<object, number>()
+  app.addHook('onRequest', (request, reply, done) => {
+    const socket = request.raw.socket as Socket | undefined
+    if (socket === undefined || socket === null) return done()
+    const count = (served.get(socket) ?? 0) + 1
+    served.set(socket, count)
+    if (count > max) {
+      socket.pause()
+      reply.hijack()
+      return
+    }
+    if (count === max) void reply.header('connection', 'close')
+    done()
+  })
 }
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
