@@ -82,7 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlSeconds: parseDuration('REFRESH_TOKEN_TTL', env.REFRESH_TOKEN_TTL, 7 * 24 * 60 * 60),
     logLevel,
     http: parseHttpLimits(env),
-    readyTimeoutMs: parseMillis('READY_TIMEOUT', env.READY_TIMEOUT, 800),
+    readyTimeoutMs: parseMillis('READY_TIMEOUT', env.READY_TIMEOUT, 500),
     startupTimeoutMs: parseMillis('STARTUP_TIMEOUT', env.STARTUP_TIMEOUT, 10_000),
   })
 }

@@ -121,7 +121,8 @@ function postgresDialect(config: Extract<DatabaseConfig, { dialect: 'postgres' }
   })
   // A client that loses its connection emits 'error', idle or checked out; without a listener for its whole
   // life that crashes the process. The pool drops such a client when it is released.
-  pool.on('error', report)
+  // The pool re-emits an idle client's error, already reported by the client's own listener.
+  pool.on('error', () => {})
   pool.on('connect', (client) => client.on('error', report))
   return new SafePostgresDialect({ pool: replacingBrokenClients(pool) })
 }
