@@ -25,7 +25,6 @@ export interface HttpLimits {
 }
 
 export interface Config {
-  readonly production: boolean
   readonly host: string
   readonly port: number
   readonly database: DatabaseConfig
@@ -72,7 +71,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : resolve('data')
 
   return Object.freeze({
-    production,
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     port: parseInteger('PORT', env.PORT, 8000, 0, 65535),
     database,

@@ -15,16 +15,18 @@ import {
 import pg from 'pg'
 import type { DatabaseConfig } from '../config.js'
 import type { Database } from './database.js'
+import { sqlDialectFor, type DialectName, type SqlDialect } from './dialect.js'
 import { isConnectionFailure } from './failures.js'
 
 export type Db = Kysely<Database>
-export type DialectName = 'sqlite' | 'postgres'
+export type { SqlDialect }
 
 const PG_INT8 = 20
 const PG_TIMESTAMP = 1114
 const PG_TIMESTAMPTZ = 1184
 
 const failureEvents = new WeakMap<object, EventEmitter>()
+const sqlDialects = new WeakMap<Db, SqlDialect>()
 
 export function connect(config: DatabaseConfig): Db {
   const events = new EventEmitter()
@@ -34,7 +36,18 @@ export function connect(config: DatabaseConfig): Db {
   })
   failureEvents.set(db, events)
   if (config.dialect === 'sqlite') sqliteFiles.set(db, config.filename)
+  sqlDialects.set(db, sqlDialectFor(config.dialect))
   return db
+}
+
+/** The SQL strategies `connect` chose for this database (decided once, not per query). */
+export function sqlDialect(db: Db): SqlDialect {
+  let chosen = sqlDialects.get(db)
+  if (chosen === undefined) {
+    chosen = sqlDialectFor(dialectOf(db))
+    sqlDialects.set(db, chosen)
+  }
+  return chosen
 }
 
 /** Connection failures nobody is waiting on (an idle PostgreSQL connection dropped by the server or the network). */

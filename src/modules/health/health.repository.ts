@@ -6,7 +6,7 @@ import { dialectOf, sqliteFilename, type Db } from '../../db/connect.js'
 /** Below this much free space next to the SQLite file the database is reported as unable to write. */
 const MIN_FREE_BYTES = 1024 * 1024
 
-export class NotWritable extends Error {}
+class NotWritable extends Error {}
 
 /**
  * Proves the database can take a write without writing anything: PostgreSQL must not be a standby nor
