@@ -12,7 +12,7 @@ import { usersRoutes } from './modules/users/index.js'
 import auth from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import docs from './plugins/docs.js'
-import http, { answerOtherMethods, BODY_LIMIT_BYTES, frameworkErrors, trackRoutes } from './plugins/http.js'
+import http, { answerOtherMethods, BODY_LIMIT_BYTES, frameworkErrors, serverOptions, trackRoutes } from './plugins/http.js'
 
 export interface AppOptions {
   config: Config
@@ -34,6 +34,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     frameworkErrors,
+    ...serverOptions(config.http),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(createValidatorCompiler())
@@ -42,7 +43,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   })
   const routes = trackRoutes(app)
 
-  await app.register(http)
+  await app.register(http, { maxRequestsPerSocket: config.http.maxRequestsPerSocket })
   await app.register(dbPlugin, { db })
   // The auth plugin knows tokens and sessions only through these two functions of the auth module.
   const tokens = createTokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds)
@@ -54,7 +55,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
     resolveSession: (userId, sessionId) => resolveSession(db, userId, sessionId),
   })
   await app.register(docs)
-  await app.register(healthRoutes)
+  await app.register(healthRoutes, { readyTimeoutMs: config.readyTimeoutMs })
   await app.register(authModule, { prefix: '/careers/users', tokens })
   await app.register(followsRoutes, { prefix: '/careers/users' })
   await app.register(usersRoutes, { prefix: '/careers/users', followedAmong })

@@ -68,7 +68,10 @@ describe('configuration', { skip }, () => {
     })
     assert.equal(config.accessTokenTtlSeconds, 900)
     assert.equal(config.refreshTokenTtlSeconds, 86400)
-    assert.deepEqual(config.database, { dialect: 'postgres', connectionString: 'postgres://u:p@db:5432/app', poolMax: 20 })
+    assert.deepEqual(
+      { ...config.database, connectTimeoutMs: 0, queryTimeoutMs: 0, idleInTransactionTimeoutMs: 0 },
+      { dialect: 'postgres', connectionString: 'postgres://u:p@db:5432/app', poolMax: 20, connectTimeoutMs: 0, queryTimeoutMs: 0, idleInTransactionTimeoutMs: 0 },
+    )
     assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database, { dialect: 'sqlite', filename: ':memory:' })
   })
 
