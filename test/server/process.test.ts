@@ -29,7 +29,7 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   const port = String(20_000 + Math.floor(Math.random() * 20_000))
   const child = spawn(process.execPath, SERVER, { env: baseEnv({ PORT: port, ...env }), stdio: ['ignore', 'ignore', 'pipe'] })
   const base = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 150; attempt++) {
+  for (let attempt = 0; attempt < 600; attempt++) {
     try {
       if ((await fetch(`${base}/health`, { headers: { connection: 'close' } })).ok) return { child, base }
     } catch {
