@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresAdapter, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config.js'
 import type { Database } from './database.js'
+import { CachingSqliteDialect } from './sqlite-driver.js'
 
 export type Db = Kysely<Database>
 export type DialectName = 'sqlite' | 'postgres'
@@ -24,14 +25,14 @@ export function dialectOf(db: Kysely<any>): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite'
 }
 
-function sqliteDialect(filename: string): SqliteDialect {
+function sqliteDialect(filename: string): CachingSqliteDialect {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
   const database = new SqliteDatabase(filename)
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
-  return new SqliteDialect({ database })
+  return new CachingSqliteDialect(database)
 }
 
 function postgresDialect(config: Extract<DatabaseConfig, { dialect: 'postgres' }>): PostgresDialect {
