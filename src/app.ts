@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import pino from 'pino'
 import type { Config } from './config.js'
 import type { Db } from './db/connect.js'
@@ -34,7 +34,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
       stream: destination,
     },
     // One line per request, written when the response is (see the onResponse hook below).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },

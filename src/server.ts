@@ -1,4 +1,5 @@
 import { buildApp } from './app.js'
+import { startProcess } from './cluster.js'
 import { ConfigError, loadConfig, resolveJwtSecret } from './config.js'
 import { connect } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
@@ -51,7 +52,7 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-main().catch((error: unknown) => {
+startProcess(main).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`error: ${error.message}\n`)
   } else {
