@@ -5,11 +5,10 @@ import pino from 'pino'
 import type { Config } from './config.js'
 import type { Db } from './db/connect.js'
 import { createValidatorCompiler } from './lib/validation.js'
-import authRoutes from './modules/auth/auth.routes.js'
-import { createTokenService } from './modules/auth/tokens.js'
-import followsRoutes from './modules/follows/follows.routes.js'
-import healthRoutes from './modules/health/health.routes.js'
-import usersRoutes from './modules/users/users.routes.js'
+import { authModule, createTokenService, resolveSession } from './modules/auth/index.js'
+import { followedAmong, followsRoutes } from './modules/follows/index.js'
+import { healthRoutes } from './modules/health/index.js'
+import { usersRoutes } from './modules/users/index.js'
 import auth from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import docs from './plugins/docs.js'
@@ -56,14 +55,20 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
 
   await app.register(http)
   await app.register(dbPlugin, { db })
+  // The auth plugin knows tokens and sessions only through these two functions of the auth module.
+  const tokens = createTokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds)
   await app.register(auth, {
-    tokens: createTokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds),
+    verifyAccess: (token) => {
+      const claims = tokens.verify(token, 'access')
+      return claims === null ? null : { userId: claims.user_id, sessionId: claims.sid }
+    },
+    resolveSession: (userId, sessionId) => resolveSession(db, userId, sessionId),
   })
   await app.register(docs)
   await app.register(healthRoutes)
-  await app.register(authRoutes, { prefix: '/careers/users' })
+  await app.register(authModule, { prefix: '/careers/users', tokens })
   await app.register(followsRoutes, { prefix: '/careers/users' })
-  await app.register(usersRoutes, { prefix: '/careers/users' })
+  await app.register(usersRoutes, { prefix: '/careers/users', followedAmong })
 
   answerOtherMethods(app, routes)
   return app

@@ -7,7 +7,6 @@ export type DatabaseConfig =
   | { dialect: 'postgres'; connectionString: string; poolMax: number }
 
 export interface Config {
-  readonly production: boolean
   readonly host: string
   readonly port: number
   readonly database: DatabaseConfig
@@ -49,7 +48,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : resolve('data')
 
   return Object.freeze({
-    production,
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     port: parseInteger('PORT', env.PORT, 8000, 0, 65535),
     database,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { after, before } from 'node:test'
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
@@ -87,10 +87,6 @@ export async function register(app: FastifyInstance, fields: Record<string, unkn
   if (response.statusCode !== 201) throw new Error(`register failed: ${response.statusCode} ${response.body}`)
   const { user, access, refresh } = response.json()
   return { id: user.id, username: user.username, email: user.email, access, refresh, auth: { authorization: `Bearer ${access}` } }
-}
-
-export function inject(app: FastifyInstance, options: InjectOptions): Promise<LightMyRequestResponse> {
-  return app.inject(options)
 }
 
 /** Asserts nothing: returns the sorted keys of a JSON object, for exact key-set comparisons. */

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../config.js'
 import { connect } from '../db/connect.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { isEmpty, seedDatabase, wipe } from '../db/seed.js'
-import { hashPassword } from '../modules/auth/passwords.js'
+import { hashPassword } from '../modules/auth/index.js'
 
 const USAGE = `usage: npm run seed -- [--users N] [--follows M] [--posts P] [--likes L] [--comments C] [--seed S] [--force]
   Fills DATABASE_URL with generated users user000001… (password "password123"), follows, posts, likes and comments.

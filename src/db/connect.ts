@@ -5,19 +5,34 @@ import { Kysely, PostgresAdapter, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config.js'
 import type { Database } from './database.js'
+import { sqlDialectFor, type DialectName, type SqlDialect } from './dialect.js'
 import { CachingSqliteDialect } from './sqlite-driver.js'
 
 export type Db = Kysely<Database>
-export type DialectName = 'sqlite' | 'postgres'
+export type { SqlDialect }
 
 const PG_INT8 = 20
 const PG_TIMESTAMP = 1114
 const PG_TIMESTAMPTZ = 1184
 
+const sqlDialects = new WeakMap<Db, SqlDialect>()
+
 export function connect(config: DatabaseConfig): Db {
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: config.dialect === 'sqlite' ? sqliteDialect(config.filename) : postgresDialect(config),
   })
+  sqlDialects.set(db, sqlDialectFor(config.dialect))
+  return db
+}
+
+/** The SQL strategies `connect` chose for this database (decided once, not per query). */
+export function sqlDialect(db: Db): SqlDialect {
+  let chosen = sqlDialects.get(db)
+  if (chosen === undefined) {
+    chosen = sqlDialectFor(dialectOf(db))
+    sqlDialects.set(db, chosen)
+  }
+  return chosen
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations hold a Kysely<any>

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
-import { dialectOf, type Db, type DialectName } from './connect.js'
+import { dialectOf, type Db } from './connect.js'
+import type { DialectName } from './dialect.js'
 import { COMMENTS, CONNECTORS, FIRST_NAMES, LAST_NAMES, POST_TITLES, ROLES, TOPICS } from './seed-data.js'
 
 // Bulk generation of demo and benchmark data (`npm run seed`, the benchmark, tests).

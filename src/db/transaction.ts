@@ -93,7 +93,7 @@ const CONSTRAINT_FIELDS: Record<string, ConstraintField> = {
 }
 
 /** The constraint name a unique violation broke (PostgreSQL), or SQLite's column list; undefined otherwise. */
-export function uniqueViolation(error: unknown): string | undefined {
+function uniqueViolation(error: unknown): string | undefined {
   const { code, constraint, message } = (error ?? {}) as DriverError
   if (code === '23505') return String(constraint ?? '')
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { inTransaction } from '../../src/db/errors.js'
+import { inTransaction } from '../../src/db/transaction.js'
 import { insertFollow } from '../../src/modules/follows/follows.repository.js'
 import { setUserActive } from '../../src/modules/users/users.repository.js'
 import { keys, register, uniqueName, useTestApp, type Account } from '../helper.js'

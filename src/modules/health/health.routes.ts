@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
-import { sql } from 'kysely'
-
-const Status = Type.Object({ status: Type.String() })
+import { Status } from './health.schemas.js'
+import { databaseAnswers } from './health.service.js'
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', { schema: { summary: 'Liveness: the process answers', tags: ['operations'], response: { 200: Status } } }, async () => ({
@@ -13,13 +11,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/ready',
     { schema: { summary: 'Readiness: the database answers', tags: ['operations'], response: { 200: Status, 503: Status } } },
     async (request, reply) => {
-      try {
-        await sql`select 1`.execute(app.db)
-        return { status: 'ok' }
-      } catch (error) {
-        request.log.warn({ err: error }, 'database not reachable')
-        return reply.code(503).send({ status: 'unavailable' })
-      }
+      if (await databaseAnswers(app.db, request.log)) return { status: 'ok' }
+      return reply.code(503).send({ status: 'unavailable' })
     },
   )
 }
