@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import pino from 'pino'
 import type { Config } from './config.js'
 import type { Db } from './db/connect.js'
 import { createValidatorCompiler } from './lib/validation.js'
@@ -24,12 +25,16 @@ export interface AppOptions {
 
 export async function buildApp({ config, db, logStream }: AppOptions): Promise<FastifyInstance> {
   if (config.jwtSecret === undefined) throw new Error('buildApp needs a resolved JWT secret (see resolveJwtSecret)')
+  // Asynchronous standard output (flushed on close): a synchronous write per request cost a fifth of the throughput.
+  const destination = logStream ?? pino.destination({ sync: false })
   const app = Fastify({
     logger: {
       level: config.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refresh', '*.access'], censor: '[redacted]' },
-      ...(logStream ? { stream: logStream } : {}),
+      stream: destination,
     },
+    // One line per request, written when the response is (see the onResponse hook below).
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
@@ -40,6 +45,13 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   app.setValidatorCompiler(createValidatorCompiler())
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
+  })
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request')
+    done()
+  })
+  app.addHook('onClose', async () => {
+    if (destination !== logStream) flushLog(destination as pino.DestinationStream & { flushSync(): void })
   })
   const routes = trackRoutes(app)
 
@@ -63,4 +75,12 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
 
   answerOtherMethods(app, routes)
   return app
+}
+
+function flushLog(destination: { flushSync(): void }): void {
+  try {
+    destination.flushSync()
+  } catch {
+    // Not open yet (nothing was written): nothing to flush.
+  }
 }

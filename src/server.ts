@@ -1,4 +1,5 @@
 import { buildApp } from './app.js'
+import { startProcess } from './cluster.js'
 import { ConfigError, loadConfig, resolveJwtSecret } from './config.js'
 import { connect } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
@@ -63,7 +64,7 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer))
 }
 
-main().catch((error: unknown) => {
+startProcess(main).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`error: ${error.message}\n`)
   } else {

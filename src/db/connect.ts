@@ -6,7 +6,6 @@ import {
   Kysely,
   PostgresAdapter,
   PostgresDialect,
-  SqliteDialect,
   type DatabaseConnection,
   type Driver,
   type PostgresPool,
@@ -17,6 +16,7 @@ import type { DatabaseConfig } from '../config.js'
 import type { Database } from './database.js'
 import { sqlDialectFor, type DialectName, type SqlDialect } from './dialect.js'
 import { isConnectionFailure } from './failures.js'
+import { CachingSqliteDialect } from './sqlite-driver.js'
 
 export type Db = Kysely<Database>
 export type { SqlDialect }
@@ -66,14 +66,14 @@ export function dialectOf(db: Kysely<any>): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite'
 }
 
-function sqliteDialect(filename: string): SqliteDialect {
+function sqliteDialect(filename: string): CachingSqliteDialect {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
   const database = new SqliteDatabase(filename)
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
-  return new SafeSqliteDialect({ database })
+  return new SafeCachingSqliteDialect(database)
 }
 
 /**
@@ -99,7 +99,7 @@ function withSafeRollback(driver: Driver): Driver {
   })
 }
 
-class SafeSqliteDialect extends SqliteDialect {
+class SafeCachingSqliteDialect extends CachingSqliteDialect {
   override createDriver(): Driver {
     return withSafeRollback(super.createDriver())
   }

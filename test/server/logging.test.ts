@@ -17,9 +17,16 @@ describe('logs', () => {
     await app.inject({ method: 'GET', url: '/careers/users/me/', headers: { authorization: 'Bearer not.a.valid-token' } })
     await app.inject({ method: 'POST', url: '/careers/users/logout/', headers: account.auth, payload: { refresh } })
 
-    const requestLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => 'req' in entry || 'res' in entry)
-    assert.ok(requestLines.length >= 12, `expected request logs, got ${requestLines.length}`)
-    for (const entry of requestLines) assert.equal(typeof entry.reqId, 'string')
+    // One line per request, with its id, method, URL, status and time.
+    const requestLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.msg === 'request')
+    assert.equal(requestLines.length, 7)
+    for (const entry of requestLines) {
+      assert.equal(typeof entry.reqId, 'string')
+      assert.equal(typeof entry.statusCode, 'number')
+      assert.equal(typeof entry.responseTime, 'number')
+      assert.match(String(entry.url), /^\/careers\/users\//)
+    }
+    assert.equal(new Set(requestLines.map((entry) => entry.reqId)).size, 7)
 
     const everything = lines.join('\n')
     for (const secret of [PASSWORD, 'wrong-password-42', account.access, account.refresh, refresh, 'not.a.valid-token', '$argon2']) {
