@@ -29,8 +29,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: the database answers
-         * @description Readiness: the database answers. Public.
+         * Readiness: the database answers and can write, within READY_TIMEOUT
+         * @description Readiness: the database answers and can write, within READY_TIMEOUT. Public.
          */
         get: operations["ready"];
         put?: never;
@@ -316,6 +316,298 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List and search posts, newest first (a token, if sent, personalises is_liked)
+         * @description List and search posts, newest first (a token, if sent, personalises is_liked). Public; a bearer token, if sent, personalises the answer and must be valid.
+         */
+        get: operations["listPosts"];
+        put?: never;
+        /**
+         * Create a post (the author is the caller)
+         * @description Create a post (the author is the caller). Requires a bearer access token.
+         */
+        post: operations["createPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/create/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a post (the author is the caller)
+         * @description Create a post (the author is the caller). Requires a bearer access token.
+         */
+        post: operations["createPostAtCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/users/me/feed/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My posts and those of everyone I follow, newest first
+         * @description My posts and those of everyone I follow, newest first. Requires a bearer access token.
+         */
+        get: operations["myFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A post
+         * @description A post. Public; a bearer token, if sent, personalises the answer and must be valid.
+         */
+        get: operations["getPost"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete my post (its likes, comments and shares go with it; share-posts of it stay)
+         * @description Delete my post (its likes, comments and shares go with it; share-posts of it stay). Requires a bearer access token.
+         */
+        delete: operations["deletePost"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit my post (any subset of title and content)
+         * @description Edit my post (any subset of title and content). Requires a bearer access token.
+         */
+        patch: operations["updatePost"];
+        trace?: never;
+    };
+    "/careers/{id}/share-post/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Share a post as a new post of mine (post_type "share", original_post = the root original)
+         * @description Share a post as a new post of mine (post_type "share", original_post = the root original). Requires a bearer access token.
+         */
+        post: operations["sharePostAsPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/{id}/like/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Like a post (201 the first time, 200 when already done)
+         * @description Like a post (201 the first time, 200 when already done). Requires a bearer access token.
+         */
+        post: operations["likePost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/{id}/unlike/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take back my like of a post
+         * @description Take back my like of a post. Requires a bearer access token.
+         */
+        delete: operations["unlikePost"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/{id}/likes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A post's likes, newest first
+         * @description A post's likes, newest first. Public; a bearer token, if sent, personalises the answer and must be valid.
+         */
+        get: operations["listLikes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/{id}/share/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Share a post (201 the first time, 200 when already done)
+         * @description Share a post (201 the first time, 200 when already done). Requires a bearer access token.
+         */
+        post: operations["sharePost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/{id}/unshare/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take back my share of a post
+         * @description Take back my share of a post. Requires a bearer access token.
+         */
+        delete: operations["unsharePost"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/{id}/shares/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A post's shares, newest first
+         * @description A post's shares, newest first. Public; a bearer token, if sent, personalises the answer and must be valid.
+         */
+        get: operations["listShares"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/{id}/comment/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Comment on a post
+         * @description Comment on a post. Requires a bearer access token.
+         */
+        post: operations["commentPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/{id}/comments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A post's comments, oldest first
+         * @description A post's comments, oldest first. Public; a bearer token, if sent, personalises the answer and must be valid.
+         */
+        get: operations["listComments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/careers/{id}/comments/{comment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a comment (the comment's author or the post's author)
+         * @description Delete a comment (the comment's author or the post's author). Requires a bearer access token.
+         */
+        delete: operations["deleteComment"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1923,6 +2215,2080 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    listPosts: {
+        parameters: {
+            query?: {
+                /** @description One author, or up to 100 separated by commas; case-insensitive */
+                username?: string;
+                /** @description Case-insensitive substring of title or content */
+                search?: string;
+                /** @description created_datetime, likes_count, comments_count; prefix - for descending */
+                ordering?: string;
+                /** @description Default 10; above 100 is clamped to 100 */
+                batch_size?: string;
+                /** @description From 0 */
+                batch_number?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                        posts: {
+                            id: number;
+                            /** @description The author's username */
+                            username: string;
+                            title: string;
+                            content: string;
+                            /**
+                             * Format: date-time
+                             * @example 2024-01-15T10:30:00Z
+                             */
+                            created_datetime: string;
+                            post_type: "post" | "share";
+                            /** @description The shared original; null for a post */
+                            original_post: number | null;
+                            likes_count: number;
+                            comments_count: number;
+                            shares_count: number;
+                            /** @description Whether the caller likes it; false for anonymous callers */
+                            is_liked: boolean;
+                        }[];
+                        batch_info: {
+                            current_batch: number;
+                            batch_size: number;
+                            total_posts: number;
+                            total_batches: number;
+                            posts_in_current_batch: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    createPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Other keys are ignored */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 1–200 characters, trimmed
+                     * @example Hiring: backend engineer
+                     */
+                    title: string;
+                    /**
+                     * @description 1–5000 characters, trimmed
+                     * @example We are looking for…
+                     */
+                    content: string;
+                    /** @description If sent, must be the caller's username (any case) */
+                    username?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description The author's username */
+                        username: string;
+                        title: string;
+                        content: string;
+                        /**
+                         * Format: date-time
+                         * @example 2024-01-15T10:30:00Z
+                         */
+                        created_datetime: string;
+                        post_type: "post" | "share";
+                        /** @description The shared original; null for a post */
+                        original_post: number | null;
+                        likes_count: number;
+                        comments_count: number;
+                        shares_count: number;
+                        /** @description Whether the caller likes it; false for anonymous callers */
+                        is_liked: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Request body larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request body is larger than 64 KiB."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Unsupported media type: send `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    createPostAtCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Other keys are ignored */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 1–200 characters, trimmed
+                     * @example Hiring: backend engineer
+                     */
+                    title: string;
+                    /**
+                     * @description 1–5000 characters, trimmed
+                     * @example We are looking for…
+                     */
+                    content: string;
+                    /** @description If sent, must be the caller's username (any case) */
+                    username?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description The author's username */
+                        username: string;
+                        title: string;
+                        content: string;
+                        /**
+                         * Format: date-time
+                         * @example 2024-01-15T10:30:00Z
+                         */
+                        created_datetime: string;
+                        post_type: "post" | "share";
+                        /** @description The shared original; null for a post */
+                        original_post: number | null;
+                        likes_count: number;
+                        comments_count: number;
+                        shares_count: number;
+                        /** @description Whether the caller likes it; false for anonymous callers */
+                        is_liked: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Request body larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request body is larger than 64 KiB."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Unsupported media type: send `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    myFeed: {
+        parameters: {
+            query?: {
+                /** @description Default 10; above 100 is clamped to 100 */
+                batch_size?: string;
+                /** @description From 0 */
+                batch_number?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                        posts: {
+                            id: number;
+                            /** @description The author's username */
+                            username: string;
+                            title: string;
+                            content: string;
+                            /**
+                             * Format: date-time
+                             * @example 2024-01-15T10:30:00Z
+                             */
+                            created_datetime: string;
+                            post_type: "post" | "share";
+                            /** @description The shared original; null for a post */
+                            original_post: number | null;
+                            likes_count: number;
+                            comments_count: number;
+                            shares_count: number;
+                            /** @description Whether the caller likes it; false for anonymous callers */
+                            is_liked: boolean;
+                        }[];
+                        batch_info: {
+                            current_batch: number;
+                            batch_size: number;
+                            total_posts: number;
+                            total_batches: number;
+                            posts_in_current_batch: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    getPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description The author's username */
+                        username: string;
+                        title: string;
+                        content: string;
+                        /**
+                         * Format: date-time
+                         * @example 2024-01-15T10:30:00Z
+                         */
+                        created_datetime: string;
+                        post_type: "post" | "share";
+                        /** @description The shared original; null for a post */
+                        original_post: number | null;
+                        likes_count: number;
+                        comments_count: number;
+                        shares_count: number;
+                        /** @description Whether the caller likes it; false for anonymous callers */
+                        is_liked: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    deletePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not allowed to act on this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Request body larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request body is larger than 64 KiB."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Unsupported media type: send `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    updatePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Any subset; any other key is refused with 400 and nothing changes */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 1–200 characters, trimmed
+                     * @example Hiring: backend engineer
+                     */
+                    title?: string;
+                    /**
+                     * @description 1–5000 characters, trimmed
+                     * @example We are looking for…
+                     */
+                    content?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description The author's username */
+                        username: string;
+                        title: string;
+                        content: string;
+                        /**
+                         * Format: date-time
+                         * @example 2024-01-15T10:30:00Z
+                         */
+                        created_datetime: string;
+                        post_type: "post" | "share";
+                        /** @description The shared original; null for a post */
+                        original_post: number | null;
+                        likes_count: number;
+                        comments_count: number;
+                        shares_count: number;
+                        /** @description Whether the caller likes it; false for anonymous callers */
+                        is_liked: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not allowed to act on this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Request body larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request body is larger than 64 KiB."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Unsupported media type: send `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    sharePostAsPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Other keys are ignored */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 1–200 characters, trimmed
+                     * @example Hiring: backend engineer
+                     */
+                    title: string;
+                    /**
+                     * @description 1–5000 characters, trimmed
+                     * @example We are looking for…
+                     */
+                    content: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description The author's username */
+                        username: string;
+                        title: string;
+                        content: string;
+                        /**
+                         * Format: date-time
+                         * @example 2024-01-15T10:30:00Z
+                         */
+                        created_datetime: string;
+                        post_type: "post" | "share";
+                        /** @description The shared original; null for a post */
+                        original_post: number | null;
+                        likes_count: number;
+                        comments_count: number;
+                        shares_count: number;
+                        /** @description Whether the caller likes it; false for anonymous callers */
+                        is_liked: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Request body larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request body is larger than 64 KiB."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Unsupported media type: send `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    likePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Request body larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request body is larger than 64 KiB."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Unsupported media type: send `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    unlikePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Request body larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request body is larger than 64 KiB."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Unsupported media type: send `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    listLikes: {
+        parameters: {
+            query?: {
+                /** @description Default 10; above 100 is clamped to 100 */
+                batch_size?: string;
+                /** @description From 0 */
+                batch_number?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                        likes: {
+                            id: number;
+                            post: number;
+                            user: number;
+                            username: string;
+                            /**
+                             * Format: date-time
+                             * @example 2024-01-15T10:30:00Z
+                             */
+                            created_datetime: string;
+                        }[];
+                        batch_info: {
+                            current_batch: number;
+                            batch_size: number;
+                            total_likes: number;
+                            total_batches: number;
+                            likes_in_current_batch: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    sharePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Request body larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request body is larger than 64 KiB."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Unsupported media type: send `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    unsharePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Request body larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request body is larger than 64 KiB."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Unsupported media type: send `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    listShares: {
+        parameters: {
+            query?: {
+                /** @description Default 10; above 100 is clamped to 100 */
+                batch_size?: string;
+                /** @description From 0 */
+                batch_number?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                        shares: {
+                            id: number;
+                            post: number;
+                            user: number;
+                            username: string;
+                            /**
+                             * Format: date-time
+                             * @example 2024-01-15T10:30:00Z
+                             */
+                            created_datetime: string;
+                        }[];
+                        batch_info: {
+                            current_batch: number;
+                            batch_size: number;
+                            total_shares: number;
+                            total_batches: number;
+                            shares_in_current_batch: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    commentPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Other keys are ignored */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 1–1000 characters, trimmed
+                     * @example Congratulations!
+                     */
+                    content: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        post: number;
+                        user: number;
+                        username: string;
+                        content: string;
+                        /**
+                         * Format: date-time
+                         * @example 2024-01-15T10:30:00Z
+                         */
+                        created_datetime: string;
+                    };
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Request body larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request body is larger than 64 KiB."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Unsupported media type: send `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Unsupported media type \"text/plain\" in request."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    listComments: {
+        parameters: {
+            query?: {
+                /** @description Default 10; above 100 is clamped to 100 */
+                batch_size?: string;
+                /** @description From 0 */
+                batch_number?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                        comments: {
+                            id: number;
+                            post: number;
+                            user: number;
+                            username: string;
+                            content: string;
+                            /**
+                             * Format: date-time
+                             * @example 2024-01-15T10:30:00Z
+                             */
+                            created_datetime: string;
+                        }[];
+                        batch_info: {
+                            current_batch: number;
+                            batch_size: number;
+                            total_comments: number;
+                            total_batches: number;
+                            comments_in_current_batch: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    deleteComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The post id, a positive integer */
+                id: string;
+                /** @description The comment id, a positive integer */
+                comment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "password_confirm": [
+                     *         "Passwords do not match."
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Authentication credentials were not provided, or the token is not valid (`code: token_not_valid`) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not allowed to act on this resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Method not allowed on this path (see the `Allow` header) */
+            405: {
+                headers: {
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Method \"PUT\" not allowed."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Request body larger than 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request body is larger than 64 KiB."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Unsupported media type: send `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Unsupported media type \"text/plain\" in request."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorDetail"];

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox'
 import { refined } from '../../lib/validation.js'
-import { Avatar, Bio, Email, FirstName, LastName, OwnProfile } from '../users/users.schemas.js'
-import { checkProfileFields, isReservedUsername, passwordProblems, USERNAME_PATTERN } from '../users/users.validation.js'
+import { Avatar, Bio, checkProfileFields, Email, FirstName, isReservedUsername, LastName, OwnProfile, passwordProblems, USERNAME_PATTERN } from '../users/index.js'
 
-export const MAX_PASSWORD_LENGTH = 128
+const MAX_PASSWORD_LENGTH = 128
 
 const Username = Type.String({
   minLength: 3,
@@ -50,7 +49,7 @@ export const RegisterBody = refined(
   },
 )
 
-export const RegisteredUser = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'created_at'], { $id: 'User' })
+const RegisteredUser = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'created_at'], { $id: 'User' })
 
 const AccessToken = Type.String({ description: 'JWT access token (60 minutes by default)' })
 const RefreshToken = Type.String({ description: 'JWT refresh token (7 days by default)' })
