@@ -628,6 +628,30 @@ export interface components {
             total_batches: number;
             users_in_current_batch: number;
         };
+        Comment: {
+            id: number;
+            post: number;
+            user: number;
+            username: string;
+            content: string;
+            /**
+             * Format: date-time
+             * @example 2024-01-15T10:30:00Z
+             */
+            created_datetime: string;
+        };
+        CommentBatchInfo: {
+            current_batch: number;
+            batch_size: number;
+            total_comments: number;
+            total_batches: number;
+            comments_in_current_batch: number;
+        };
+        CommentList: {
+            message: string;
+            comments: components["schemas"]["Comment"][];
+            batch_info: components["schemas"]["CommentBatchInfo"];
+        };
         /** @description An error not tied to one field; `code` where a client branches on it */
         ErrorDetail: {
             detail: string;
@@ -660,6 +684,29 @@ export interface components {
         FollowList: {
             count: number;
             results: components["schemas"]["Follow"][];
+        };
+        Like: {
+            id: number;
+            post: number;
+            user: number;
+            username: string;
+            /**
+             * Format: date-time
+             * @example 2024-01-15T10:30:00Z
+             */
+            created_datetime: string;
+        };
+        LikeBatchInfo: {
+            current_batch: number;
+            batch_size: number;
+            total_likes: number;
+            total_batches: number;
+            likes_in_current_batch: number;
+        };
+        LikeList: {
+            message: string;
+            likes: components["schemas"]["Like"][];
+            batch_info: components["schemas"]["LikeBatchInfo"];
         };
         LoginUser: {
             id: number;
@@ -694,6 +741,38 @@ export interface components {
             followers_count: number;
             following_count: number;
         };
+        Post: {
+            id: number;
+            /** @description The author's username */
+            username: string;
+            title: string;
+            content: string;
+            /**
+             * Format: date-time
+             * @example 2024-01-15T10:30:00Z
+             */
+            created_datetime: string;
+            post_type: "post" | "share";
+            /** @description The shared original; null for a post */
+            original_post: number | null;
+            likes_count: number;
+            comments_count: number;
+            shares_count: number;
+            /** @description Whether the caller likes it; false for anonymous callers */
+            is_liked: boolean;
+        };
+        PostBatchInfo: {
+            current_batch: number;
+            batch_size: number;
+            total_posts: number;
+            total_batches: number;
+            posts_in_current_batch: number;
+        };
+        PostList: {
+            message: string;
+            posts: components["schemas"]["Post"][];
+            batch_info: components["schemas"]["PostBatchInfo"];
+        };
         Profile: {
             id: number;
             username: string;
@@ -717,6 +796,29 @@ export interface components {
             access: string;
             /** @description JWT refresh token (7 days by default) */
             refresh: string;
+        };
+        Share: {
+            id: number;
+            post: number;
+            user: number;
+            username: string;
+            /**
+             * Format: date-time
+             * @example 2024-01-15T10:30:00Z
+             */
+            created_datetime: string;
+        };
+        ShareBatchInfo: {
+            current_batch: number;
+            batch_size: number;
+            total_shares: number;
+            total_batches: number;
+            shares_in_current_batch: number;
+        };
+        ShareList: {
+            message: string;
+            shares: components["schemas"]["Share"][];
+            batch_info: components["schemas"]["ShareBatchInfo"];
         };
         Stats: {
             posts_count: number;
@@ -2230,11 +2332,11 @@ export interface operations {
                 /** @description Case-insensitive substring of title or content */
                 search?: string;
                 /** @description created_datetime, likes_count, comments_count; prefix - for descending */
-                ordering?: string;
+                ordering?: "created_datetime" | "-created_datetime" | "likes_count" | "-likes_count" | "comments_count" | "-comments_count";
                 /** @description Default 10; above 100 is clamped to 100 */
-                batch_size?: string;
-                /** @description From 0 */
-                batch_number?: string;
+                batch_size?: number;
+                /** @description From 0; past the last batch → empty list */
+                batch_number?: number;
             };
             header?: never;
             path?: never;
@@ -2248,36 +2350,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        message: string;
-                        posts: {
-                            id: number;
-                            /** @description The author's username */
-                            username: string;
-                            title: string;
-                            content: string;
-                            /**
-                             * Format: date-time
-                             * @example 2024-01-15T10:30:00Z
-                             */
-                            created_datetime: string;
-                            post_type: "post" | "share";
-                            /** @description The shared original; null for a post */
-                            original_post: number | null;
-                            likes_count: number;
-                            comments_count: number;
-                            shares_count: number;
-                            /** @description Whether the caller likes it; false for anonymous callers */
-                            is_liked: boolean;
-                        }[];
-                        batch_info: {
-                            current_batch: number;
-                            batch_size: number;
-                            total_posts: number;
-                            total_batches: number;
-                            posts_in_current_batch: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["PostList"];
                 };
             };
             /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
@@ -2340,15 +2413,21 @@ export interface operations {
         /** @description Other keys are ignored */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "Hiring",
+                 *       "content": "Backend engineer"
+                 *     }
+                 */
                 "application/json": {
                     /**
                      * @description 1–200 characters, trimmed
-                     * @example Hiring: backend engineer
+                     * @example Hiring
                      */
                     title: string;
                     /**
                      * @description 1–5000 characters, trimmed
-                     * @example We are looking for…
+                     * @example Backend engineer
                      */
                     content: string;
                     /** @description If sent, must be the caller's username (any case) */
@@ -2363,26 +2442,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        /** @description The author's username */
-                        username: string;
-                        title: string;
-                        content: string;
-                        /**
-                         * Format: date-time
-                         * @example 2024-01-15T10:30:00Z
-                         */
-                        created_datetime: string;
-                        post_type: "post" | "share";
-                        /** @description The shared original; null for a post */
-                        original_post: number | null;
-                        likes_count: number;
-                        comments_count: number;
-                        shares_count: number;
-                        /** @description Whether the caller likes it; false for anonymous callers */
-                        is_liked: boolean;
-                    };
+                    "application/json": components["schemas"]["Post"];
                 };
             };
             /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
@@ -2473,15 +2533,21 @@ export interface operations {
         /** @description Other keys are ignored */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "Hiring",
+                 *       "content": "Backend engineer"
+                 *     }
+                 */
                 "application/json": {
                     /**
                      * @description 1–200 characters, trimmed
-                     * @example Hiring: backend engineer
+                     * @example Hiring
                      */
                     title: string;
                     /**
                      * @description 1–5000 characters, trimmed
-                     * @example We are looking for…
+                     * @example Backend engineer
                      */
                     content: string;
                     /** @description If sent, must be the caller's username (any case) */
@@ -2496,26 +2562,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        /** @description The author's username */
-                        username: string;
-                        title: string;
-                        content: string;
-                        /**
-                         * Format: date-time
-                         * @example 2024-01-15T10:30:00Z
-                         */
-                        created_datetime: string;
-                        post_type: "post" | "share";
-                        /** @description The shared original; null for a post */
-                        original_post: number | null;
-                        likes_count: number;
-                        comments_count: number;
-                        shares_count: number;
-                        /** @description Whether the caller likes it; false for anonymous callers */
-                        is_liked: boolean;
-                    };
+                    "application/json": components["schemas"]["Post"];
                 };
             };
             /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
@@ -2600,9 +2647,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Default 10; above 100 is clamped to 100 */
-                batch_size?: string;
-                /** @description From 0 */
-                batch_number?: string;
+                batch_size?: number;
+                /** @description From 0; past the last batch → empty list */
+                batch_number?: number;
             };
             header?: never;
             path?: never;
@@ -2616,36 +2663,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        message: string;
-                        posts: {
-                            id: number;
-                            /** @description The author's username */
-                            username: string;
-                            title: string;
-                            content: string;
-                            /**
-                             * Format: date-time
-                             * @example 2024-01-15T10:30:00Z
-                             */
-                            created_datetime: string;
-                            post_type: "post" | "share";
-                            /** @description The shared original; null for a post */
-                            original_post: number | null;
-                            likes_count: number;
-                            comments_count: number;
-                            shares_count: number;
-                            /** @description Whether the caller likes it; false for anonymous callers */
-                            is_liked: boolean;
-                        }[];
-                        batch_info: {
-                            current_batch: number;
-                            batch_size: number;
-                            total_posts: number;
-                            total_batches: number;
-                            posts_in_current_batch: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["PostList"];
                 };
             };
             /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
@@ -2704,7 +2722,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -2716,26 +2734,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        /** @description The author's username */
-                        username: string;
-                        title: string;
-                        content: string;
-                        /**
-                         * Format: date-time
-                         * @example 2024-01-15T10:30:00Z
-                         */
-                        created_datetime: string;
-                        post_type: "post" | "share";
-                        /** @description The shared original; null for a post */
-                        original_post: number | null;
-                        likes_count: number;
-                        comments_count: number;
-                        shares_count: number;
-                        /** @description Whether the caller likes it; false for anonymous callers */
-                        is_liked: boolean;
-                    };
+                    "application/json": components["schemas"]["Post"];
                 };
             };
             /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
@@ -2808,7 +2807,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -2933,22 +2932,27 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
         /** @description Any subset; any other key is refused with 400 and nothing changes */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "Hiring now"
+                 *     }
+                 */
                 "application/json": {
                     /**
                      * @description 1–200 characters, trimmed
-                     * @example Hiring: backend engineer
+                     * @example Hiring
                      */
                     title?: string;
                     /**
                      * @description 1–5000 characters, trimmed
-                     * @example We are looking for…
+                     * @example Backend engineer
                      */
                     content?: string;
                 };
@@ -2961,26 +2965,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        /** @description The author's username */
-                        username: string;
-                        title: string;
-                        content: string;
-                        /**
-                         * Format: date-time
-                         * @example 2024-01-15T10:30:00Z
-                         */
-                        created_datetime: string;
-                        post_type: "post" | "share";
-                        /** @description The shared original; null for a post */
-                        original_post: number | null;
-                        likes_count: number;
-                        comments_count: number;
-                        shares_count: number;
-                        /** @description Whether the caller likes it; false for anonymous callers */
-                        is_liked: boolean;
-                    };
+                    "application/json": components["schemas"]["Post"];
                 };
             };
             /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
@@ -3095,22 +3080,28 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
         /** @description Other keys are ignored */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "Worth a read",
+                 *       "content": "Great team"
+                 *     }
+                 */
                 "application/json": {
                     /**
                      * @description 1–200 characters, trimmed
-                     * @example Hiring: backend engineer
+                     * @example Hiring
                      */
                     title: string;
                     /**
                      * @description 1–5000 characters, trimmed
-                     * @example We are looking for…
+                     * @example Backend engineer
                      */
                     content: string;
                 };
@@ -3123,26 +3114,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        /** @description The author's username */
-                        username: string;
-                        title: string;
-                        content: string;
-                        /**
-                         * Format: date-time
-                         * @example 2024-01-15T10:30:00Z
-                         */
-                        created_datetime: string;
-                        post_type: "post" | "share";
-                        /** @description The shared original; null for a post */
-                        original_post: number | null;
-                        likes_count: number;
-                        comments_count: number;
-                        shares_count: number;
-                        /** @description Whether the caller likes it; false for anonymous callers */
-                        is_liked: boolean;
-                    };
+                    "application/json": components["schemas"]["Post"];
                 };
             };
             /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
@@ -3243,7 +3215,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -3365,7 +3337,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -3474,14 +3446,14 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Default 10; above 100 is clamped to 100 */
-                batch_size?: string;
-                /** @description From 0 */
-                batch_number?: string;
+                batch_size?: number;
+                /** @description From 0; past the last batch → empty list */
+                batch_number?: number;
             };
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -3493,27 +3465,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        message: string;
-                        likes: {
-                            id: number;
-                            post: number;
-                            user: number;
-                            username: string;
-                            /**
-                             * Format: date-time
-                             * @example 2024-01-15T10:30:00Z
-                             */
-                            created_datetime: string;
-                        }[];
-                        batch_info: {
-                            current_batch: number;
-                            batch_size: number;
-                            total_likes: number;
-                            total_batches: number;
-                            likes_in_current_batch: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["LikeList"];
                 };
             };
             /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
@@ -3586,7 +3538,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -3708,7 +3660,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -3817,14 +3769,14 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Default 10; above 100 is clamped to 100 */
-                batch_size?: string;
-                /** @description From 0 */
-                batch_number?: string;
+                batch_size?: number;
+                /** @description From 0; past the last batch → empty list */
+                batch_number?: number;
             };
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -3836,27 +3788,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        message: string;
-                        shares: {
-                            id: number;
-                            post: number;
-                            user: number;
-                            username: string;
-                            /**
-                             * Format: date-time
-                             * @example 2024-01-15T10:30:00Z
-                             */
-                            created_datetime: string;
-                        }[];
-                        batch_info: {
-                            current_batch: number;
-                            batch_size: number;
-                            total_shares: number;
-                            total_batches: number;
-                            shares_in_current_batch: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["ShareList"];
                 };
             };
             /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
@@ -3929,13 +3861,18 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
         /** @description Other keys are ignored */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "content": "Congratulations!"
+                 *     }
+                 */
                 "application/json": {
                     /**
                      * @description 1–1000 characters, trimmed
@@ -3952,18 +3889,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        post: number;
-                        user: number;
-                        username: string;
-                        content: string;
-                        /**
-                         * Format: date-time
-                         * @example 2024-01-15T10:30:00Z
-                         */
-                        created_datetime: string;
-                    };
+                    "application/json": components["schemas"]["Comment"];
                 };
             };
             /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
@@ -4062,14 +3988,14 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Default 10; above 100 is clamped to 100 */
-                batch_size?: string;
-                /** @description From 0 */
-                batch_number?: string;
+                batch_size?: number;
+                /** @description From 0; past the last batch → empty list */
+                batch_number?: number;
             };
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -4081,28 +4007,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        message: string;
-                        comments: {
-                            id: number;
-                            post: number;
-                            user: number;
-                            username: string;
-                            content: string;
-                            /**
-                             * Format: date-time
-                             * @example 2024-01-15T10:30:00Z
-                             */
-                            created_datetime: string;
-                        }[];
-                        batch_info: {
-                            current_batch: number;
-                            batch_size: number;
-                            total_comments: number;
-                            total_batches: number;
-                            comments_in_current_batch: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["CommentList"];
                 };
             };
             /** @description Invalid input: field errors (`{"field": ["message"]}`), or `{"detail"}` for JSON that is broken or not an object */
@@ -4175,9 +4080,9 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The post id, a positive integer */
-                id: string;
+                id: number;
                 /** @description The comment id, a positive integer */
-                comment_id: string;
+                comment_id: number;
             };
             cookie?: never;
         };

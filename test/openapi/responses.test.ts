@@ -74,8 +74,11 @@ describe('every response matches the OpenAPI document', () => {
     await send({ method: 'POST', url: `${B}/register/`, headers: json, payload: JSON.stringify({ bio: 'x'.repeat(70 * 1024) }) })
 
     assert.deepEqual(contract.violations, [])
-    const operations = Object.values(contract.document.paths as Record<string, Record<string, { operationId: string }>>)
-      .flatMap((item) => Object.values(item).map((operation) => operation.operationId))
+    // The posts routes have their own tour (posts-responses.test.ts).
+    const operations = Object.values(contract.document.paths as Record<string, Record<string, { operationId: string; tags?: string[] }>>)
+      .flatMap((item) => Object.values(item))
+      .filter((operation) => !operation.tags?.includes('posts'))
+      .map((operation) => operation.operationId)
     assert.deepEqual(operations.filter((id) => !contract.seen.has(id)), [], 'every documented operation was exercised')
   })
 

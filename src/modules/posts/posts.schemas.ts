@@ -1,6 +1,6 @@
-import { Type, type TSchema } from '@sinclair/typebox'
+import { Type, type TSchema, type TString } from '@sinclair/typebox'
 import type { FieldErrorCollector } from '../../errors.js'
-import { Timestamp } from '../../lib/schemas.js'
+import { documentedAs, integerQuery, Timestamp } from '../../lib/schemas.js'
 import { refined } from '../../lib/validation.js'
 
 export const TITLE_MAX = 200
@@ -10,10 +10,14 @@ export const COMMENT_MAX = 1000
 export const ORDERINGS = ['created_datetime', 'likes_count', 'comments_count'] as const
 export type PostOrderField = (typeof ORDERINGS)[number]
 
-export const PostParams = Type.Object({ id: Type.String({ description: 'The post id, a positive integer' }) })
+// Path ids stay strings at runtime (anything but a positive integer answers 404, not 400).
+const Id = (description: string): TString =>
+  documentedAs(Type.String({ description }), { type: 'integer', minimum: 1, maximum: 2147483647, examples: [1] })
+
+export const PostParams = Type.Object({ id: Id('The post id, a positive integer') })
 export const CommentParams = Type.Object({
-  id: Type.String({ description: 'The post id, a positive integer' }),
-  comment_id: Type.String({ description: 'The comment id, a positive integer' }),
+  id: Id('The post id, a positive integer'),
+  comment_id: Id('The comment id, a positive integer'),
 })
 
 export const Post = Type.Object({
@@ -28,16 +32,16 @@ export const Post = Type.Object({
   comments_count: Type.Integer(),
   shares_count: Type.Integer(),
   is_liked: Type.Boolean({ description: 'Whether the caller likes it; false for anonymous callers' }),
-})
+}, { $id: 'Post' })
 
-/** A like or a share. */
-export const Reaction = Type.Object({
-  id: Type.Integer(),
-  post: Type.Integer(),
-  user: Type.Integer(),
-  username: Type.String(),
-  created_datetime: Timestamp,
-})
+/** A like or a share: the same keys, named apart in the document. */
+const reaction = (name: 'Like' | 'Share') =>
+  Type.Object(
+    { id: Type.Integer(), post: Type.Integer(), user: Type.Integer(), username: Type.String(), created_datetime: Timestamp },
+    { $id: name },
+  )
+export const Like = reaction('Like')
+export const Share = reaction('Share')
 
 export const Comment = Type.Object({
   id: Type.Integer(),
@@ -46,7 +50,7 @@ export const Comment = Type.Object({
   username: Type.String(),
   content: Type.String(),
   created_datetime: Timestamp,
-})
+}, { $id: 'Comment' })
 
 /** Trims the listed text fields in place; blank or too long → DRF's messages on that field. */
 function trimmedText(limits: Record<string, number>): (data: Record<string, unknown>, errors: FieldErrorCollector) => void {
@@ -62,60 +66,90 @@ function trimmedText(limits: Record<string, number>): (data: Record<string, unkn
   }
 }
 
-const Title = Type.String({ description: `1–${TITLE_MAX} characters, trimmed`, examples: ['Hiring: backend engineer'] })
-const Content = Type.String({ description: `1–${CONTENT_MAX} characters, trimmed`, examples: ['We are looking for…'] })
+// Lengths are checked after trimming (DRF's messages); the document shows them as maxLength.
+const Title = documentedAs(Type.String({ description: `1–${TITLE_MAX} characters, trimmed`, examples: ['Hiring'] }), {
+  minLength: 1,
+  maxLength: TITLE_MAX,
+})
+const Content = documentedAs(Type.String({ description: `1–${CONTENT_MAX} characters, trimmed`, examples: ['Backend engineer'] }), {
+  minLength: 1,
+  maxLength: CONTENT_MAX,
+})
+const POST_EXAMPLE = { title: 'Hiring', content: 'Backend engineer' }
 
 export const CreatePostBody = refined(
   Type.Object(
     {
       title: Title,
       content: Content,
-      username: Type.Optional(Type.String({ description: "If sent, must be the caller's username (any case)" })),
+      username: Type.Optional(
+        documentedAs(Type.String({ description: "If sent, must be the caller's username (any case)" }), { maxLength: 150 }),
+      ),
     },
-    { description: 'Other keys are ignored' },
+    { description: 'Other keys are ignored', examples: [POST_EXAMPLE] },
   ),
   trimmedText({ title: TITLE_MAX, content: CONTENT_MAX }),
 )
 
 export const SharePostBody = refined(
-  Type.Object({ title: Title, content: Content }, { description: 'Other keys are ignored' }),
+  Type.Object(
+    { title: Title, content: Content },
+    { description: 'Other keys are ignored', examples: [{ title: 'Worth a read', content: 'Great team' }] },
+  ),
   trimmedText({ title: TITLE_MAX, content: CONTENT_MAX }),
 )
 
 export const UpdatePostBody = refined(
   Type.Object(
     { title: Type.Optional(Title), content: Type.Optional(Content) },
-    { additionalProperties: false, description: 'Any subset; any other key is refused with 400 and nothing changes' },
+    {
+      additionalProperties: false,
+      description: 'Any subset; any other key is refused with 400 and nothing changes',
+      examples: [{ title: 'Hiring now' }],
+    },
   ),
   trimmedText({ title: TITLE_MAX, content: CONTENT_MAX }),
 )
 
 export const CommentBody = refined(
   Type.Object(
-    { content: Type.String({ description: `1–${COMMENT_MAX} characters, trimmed`, examples: ['Congratulations!'] }) },
-    { description: 'Other keys are ignored' },
+    {
+      content: documentedAs(Type.String({ description: `1–${COMMENT_MAX} characters, trimmed`, examples: ['Congratulations!'] }), {
+        minLength: 1,
+        maxLength: COMMENT_MAX,
+      }),
+    },
+    { description: 'Other keys are ignored', examples: [{ content: 'Congratulations!' }] },
   ),
   trimmedText({ content: COMMENT_MAX }),
 )
 
 const batchQuery = {
-  batch_size: Type.Optional(Type.String({ description: 'Default 10; above 100 is clamped to 100' })),
-  batch_number: Type.Optional(Type.String({ description: 'From 0' })),
+  batch_size: Type.Optional(integerQuery({ minimum: 1, maximum: 100, default: 10, description: 'Default 10; above 100 is clamped to 100' })),
+  batch_number: Type.Optional(integerQuery({ minimum: 0, maximum: 2147483647, default: 0, description: 'From 0; past the last batch → empty list' })),
 }
 
 export const BatchQuery = Type.Object(batchQuery)
 
 export const PostsListQuery = Type.Object({
-  username: Type.Optional(Type.String({ description: 'One author, or up to 100 separated by commas; case-insensitive' })),
-  search: Type.Optional(Type.String({ description: 'Case-insensitive substring of title or content' })),
+  username: Type.Optional(
+    documentedAs(Type.String({ description: 'One author, or up to 100 separated by commas; case-insensitive' }), {
+      maxLength: 15100,
+      examples: ['alice,bob'],
+    }),
+  ),
+  search: Type.Optional(documentedAs(Type.String({ description: 'Case-insensitive substring of title or content' }), { maxLength: 1000 })),
   ordering: Type.Optional(
-    Type.String({ description: `${ORDERINGS.join(', ')}; prefix - for descending`, default: '-created_datetime' }),
+    documentedAs(Type.String({ description: `${ORDERINGS.join(', ')}; prefix - for descending`, default: '-created_datetime' }), {
+      enum: ORDERINGS.flatMap((field) => [field, `-${field}`]),
+      examples: ['-likes_count'],
+    }),
   ),
   ...batchQuery,
 })
 
 /** `{message, <things>: [...], batch_info: {current_batch, batch_size, total_<things>, total_batches, <things>_in_current_batch}}` */
-export function listResponse<T extends TSchema>(things: string, item: T): TSchema {
+function listResponse(things: string, item: TSchema, name: string): TSchema {
   return Type.Object({
     message: Type.String(),
     [things]: Type.Array(item),
@@ -125,13 +159,13 @@ export function listResponse<T extends TSchema>(things: string, item: T): TSchem
       [`total_${things}`]: Type.Integer(),
       total_batches: Type.Integer(),
       [`${things}_in_current_batch`]: Type.Integer(),
-    }),
-  })
+    }, { $id: `${name}BatchInfo` }),
+  }, { $id: `${name}List` })
 }
 
-export const PostsList = listResponse('posts', Post)
-export const LikesList = listResponse('likes', Reaction)
-export const SharesList = listResponse('shares', Reaction)
-export const CommentsList = listResponse('comments', Comment)
+export const PostsList = listResponse('posts', Post, 'Post')
+export const LikesList = listResponse('likes', Like, 'Like')
+export const SharesList = listResponse('shares', Share, 'Share')
+export const CommentsList = listResponse('comments', Comment, 'Comment')
 
 export const NoContent = Type.Null({ description: 'No body' })
