@@ -15,7 +15,7 @@ after(async () => ctx.close())
 const body = (username: string) => ({ username, email: `${username}@example.com`, password: PASSWORD, password_confirm: PASSWORD })
 
 describe('the typed client', () => {
-  it('registers, logs in, refreshes on 401, follows, lists with batch_size 10', async () => {
+  it('registers, logs in, refreshes on 401, follows, lists with batch_size 10, posts and likes', async () => {
     const alice = createCareersClient(base)
     const bob = createCareersClient(base)
     await alice.register(body('client_alice'))
@@ -46,7 +46,21 @@ describe('the typed client', () => {
     assert.equal(refused.response.status, 404)
     assert.equal(refused.error?.detail, 'Not found.')
 
-    // TODO(posts): create a post, like it and list it once the posts routes are merged (another branch adds them).
+    // A post by bob, liked by alice, listed with batch_size 10 (path ids and batch params typed as numbers).
+    const created = await bob.api.POST('/careers/create/', { body: { title: 'Hiring', content: 'Backend engineer' } })
+    assert.equal(created.response.status, 201)
+    const post: Schemas['Post'] = created.data!
+    assert.deepEqual([post.username, post.post_type, post.original_post, post.likes_count], ['client_bob', 'post', null, 0])
+    const liked = await alice.api.POST('/careers/{id}/like/', { params: { path: { id: post.id } } })
+    assert.equal(liked.response.status, 201)
+    assert.equal(liked.data?.message, 'Post liked successfully')
+    const posts = await alice.api.GET('/careers/', { params: { query: { username: 'client_bob', batch_size: 10, ordering: '-likes_count' } } })
+    assert.equal(posts.response.status, 200)
+    assert.deepEqual(posts.data?.posts.map((item) => [item.id, item.likes_count, item.is_liked]), [[post.id, 1, true]])
+    assert.deepEqual(posts.data?.batch_info, { current_batch: 0, batch_size: 10, total_posts: 1, total_batches: 1, posts_in_current_batch: 1 })
+    const forbidden = await alice.api.DELETE('/careers/{id}/', { params: { path: { id: post.id } } })
+    assert.equal(forbidden.response.status, 403)
+    assert.equal(forbidden.error?.detail, 'You can only delete your own posts.')
   })
 
   it('types: batch_size is a number, ordering an enum, named schemas, typed errors', () => {
@@ -59,7 +73,12 @@ describe('the typed client', () => {
     const fieldErrors: Schemas['FieldErrors'] = { email: ['Enter a valid email address.'] }
     // @ts-expect-error field errors are lists of strings
     const wrongErrors: Schemas['FieldErrors'] = { email: 'Enter a valid email address.' }
-    const named: (keyof Schemas)[] = ['User', 'Profile', 'MyProfile', 'UserSummary', 'UserList', 'BatchInfo', 'Follow', 'FollowList']
-    assert.ok(good && wrongSize && wrongOrdering && fieldErrors && wrongErrors && named.length > 0)
+    type PostsQuery = NonNullable<paths['/careers/']['get']['parameters']['query']>
+    const goodPosts: PostsQuery = { batch_size: 10, ordering: '-likes_count' }
+    // @ts-expect-error posts ordering is an enum of its own
+    const wrongPostsOrdering: PostsQuery = { ordering: '-created_at' }
+    const named: (keyof Schemas)[] = ['User', 'Profile', 'MyProfile', 'UserSummary', 'UserList', 'BatchInfo', 'Follow', 'FollowList',
+      'Post', 'PostList', 'PostBatchInfo', 'Like', 'LikeList', 'Comment', 'CommentList', 'Share', 'ShareList']
+    assert.ok(good && wrongSize && wrongOrdering && fieldErrors && wrongErrors && goodPosts && wrongPostsOrdering && named.length > 0)
   })
 })
