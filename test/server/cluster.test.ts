@@ -4,14 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { DIALECT } from './helper.js'
+import { DIALECT } from '../support/index.js'
 
 // WEB_CONCURRENCY=2: two workers behind one port, one migration, graceful shutdown of all. SQLite pass only.
 const dir = mkdtempSync(join(tmpdir(), 'careers-cluster-test-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 
+// Worker processes only: tsx also starts an esbuild service process under the primary.
 function children(pid: number): number[] {
-  const out = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout
+  const out = spawnSync('pgrep', ['-P', String(pid), '-f', 'src/server.ts'], { encoding: 'utf8' }).stdout
   return out.split('\n').filter(Boolean).map(Number)
 }
 
