@@ -1173,7 +1173,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Authentication credentials were not provided."
+                     *       "detail": "No active account found with the given credentials"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorDetail"];
@@ -1292,7 +1292,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Authentication credentials were not provided."
+                     *       "detail": "Token is invalid or expired"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorDetail"];
@@ -2860,7 +2860,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "You do not have permission to perform this action."
+                     *       "detail": "You can only delete your own posts."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorDetail"];
@@ -3008,7 +3008,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "You do not have permission to perform this action."
+                     *       "detail": "You can only edit your own posts."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorDetail"];
@@ -4135,7 +4135,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "You do not have permission to perform this action."
+                     *       "detail": "You can only delete your own comments or comments on your posts."
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorDetail"];

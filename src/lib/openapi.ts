@@ -102,11 +102,12 @@ function errorResponse(status: number, response: Json): Json {
   if (status === 405) headers.Allow = { description: 'The methods this path answers', schema: { type: 'string' } }
   if (status === 429) headers['Retry-After'] = { description: 'Seconds to wait', schema: { type: 'integer', minimum: 1 } }
   const schema = status === 400 ? { anyOf: [ref('FieldErrors'), ref('ErrorDetail')] } : ref('ErrorDetail')
+  const declared = ((response.content as Record<string, Json> | undefined)?.['application/json']?.schema as Json | undefined)?.['x-example']
   const described = typeof response.description === 'string' && response.description !== 'Default Response'
   return {
     description: described ? response.description : (STATUS_TEXT[status] ?? 'Error'),
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
-    content: { 'application/json': { schema, example: ERROR_EXAMPLES[status] ?? { detail: STATUS_TEXT[status] ?? 'Error' } } },
+    content: { 'application/json': { schema, example: declared ?? ERROR_EXAMPLES[status] ?? { detail: STATUS_TEXT[status] ?? 'Error' } } },
   }
 }
 

@@ -43,6 +43,11 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   return Object.fromEntries(statuses.map((status) => [status, ErrorBody]))
 }
 
+/** One error status whose documented example is the route's own `detail` (e.g. its 403 message). */
+export function errorResponse(status: number, detail: string): Record<number, TSchema> {
+  return { [status]: { ...ErrorBody, 'x-example': { detail } } }
+}
+
 export const Message = Type.Object({ message: Type.String() }, { $id: 'Message' })
 
 export const UsernameParams = Type.Object({

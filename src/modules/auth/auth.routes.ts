@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { bearerAuth, errorResponses, Message } from '../../lib/schemas.js'
+import { bearerAuth, errorResponse, errorResponses, Message } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
 import { LoginBody, LoginResponse, RefreshBody, RefreshResponse, RegisterBody, RegisterResponse } from './auth.schemas.js'
 import { logIn, logOut, refresh, register, type Client } from './auth.service.js'
@@ -33,7 +33,11 @@ const authRoutes: FastifyPluginAsyncTypebox<{ tokens: TokenService }> = async (a
         summary: 'Log in with username or email (opens a session)',
         tags: ['auth'],
         body: LoginBody,
-        response: { 200: LoginResponse, ...errorResponses(400, 401, 415, 429) },
+        response: {
+          200: LoginResponse,
+          ...errorResponses(400, 415, 429),
+          ...errorResponse(401, 'No active account found with the given credentials'),
+        },
       },
     },
     async (request) => logIn(app.db, tokens, request.body.username, request.body.password, client(request)),
@@ -47,7 +51,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ tokens: TokenService }> = async (a
         summary: 'A new access token for a refresh token of an open session',
         tags: ['auth'],
         body: RefreshBody,
-        response: { 200: RefreshResponse, ...errorResponses(400, 401, 415) },
+        response: { 200: RefreshResponse, ...errorResponses(400, 415), ...errorResponse(401, 'Token is invalid or expired') },
       },
     },
     async (request) => ({ access: await refresh(app.db, tokens, request.body.refresh) }),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ValidationError } from '../../errors.js'
-import { bearerAuth, errorResponses } from '../../lib/schemas.js'
+import { bearerAuth, errorResponse, errorResponses } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
 import { envelope, readPage, readPostsQuery } from './paging.js'
 import { authorsByUsername, feed, listPosts } from './posts.repository.js'
@@ -127,7 +127,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: bearerAuth,
         params: PostParams,
         body: UpdatePostBody,
-        response: { 200: Post, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 200: Post, ...errorResponses(400, 401, 404, 413, 415), ...errorResponse(403, 'You can only edit your own posts.') },
       },
     },
     async (request) => {
@@ -146,7 +146,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         security: bearerAuth,
         params: PostParams,
-        response: { 204: NoContent, ...errorResponses(401, 403, 404) },
+        response: { 204: NoContent, ...errorResponses(401, 404), ...errorResponse(403, 'You can only delete your own posts.') },
       },
     },
     async (request, reply) => {

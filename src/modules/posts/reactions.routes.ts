@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { bearerAuth, errorResponses, Message } from '../../lib/schemas.js'
+import { bearerAuth, errorResponse, errorResponses, Message } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
 import { envelope, readPage } from './paging.js'
 import { listComments, listReactions } from './reactions.repository.js'
@@ -157,7 +157,11 @@ const reactionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         security: bearerAuth,
         params: CommentParams,
-        response: { 204: NoContent, ...errorResponses(401, 403, 404) },
+        response: {
+          204: NoContent,
+          ...errorResponses(401, 404),
+          ...errorResponse(403, 'You can only delete your own comments or comments on your posts.'),
+        },
       },
     },
     async (request, reply) => {
