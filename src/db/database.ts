@@ -68,6 +68,14 @@ export interface CommentsTable {
   updated_at: Timestamp
 }
 
+/** One row per listed table: its total (active rows), and a generation every change of its searched rows bumps. */
+export interface TableTotalsTable {
+  name: string
+  total: Generated<number>
+  inactive: Generated<number>
+  generation: Generated<number>
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -75,4 +83,5 @@ export interface Database {
   posts: PostsTable
   likes: LikesTable
   comments: CommentsTable
+  table_totals: TableTotalsTable
 }

@@ -1,0 +1,123 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
+import { sqlDialect, type Db, type SqlDialect } from '../../db/connect.js'
+import type { Database } from '../../db/database.js'
+import { countCache, readTotals } from '../../db/totals.js'
+
+export type OrderField = 'username' | 'created_at' | 'first_name' | 'last_name'
+
+export interface UserListQuery {
+  search?: string
+  firstName?: string
+  lastName?: string
+  orderBy: OrderField
+  descending: boolean
+  limit: number
+  offset: number
+}
+
+export interface UserSummary {
+  id: number
+  username: string
+  first_name: string
+  last_name: string
+  avatar: string | null
+}
+
+type SearchColumn = 'username' | 'first_name' | 'last_name' | 'bio'
+type UsersEb = ExpressionBuilder<Database, 'users'>
+
+const SUMMARY_COLUMNS = ['users.id', 'users.username', 'users.first_name', 'users.last_name', 'users.avatar'] as const
+
+/**
+ * One page of active users matching the query, with the exact total. The total is the stored one without
+ * filters, else a count cached for the users table's current generation (one primary-key read per request);
+ * the page walks the ordering's index over ids only, then reads its rows.
+ */
+export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: number; users: UserSummary[] }> {
+  const dialect = sqlDialect(db)
+  const totals = await readTotals(db, 'users')
+  let total = totals.total
+  if (hasFilters(query)) {
+    const cache = countCache(db, 'users')
+    const key = filterKey(query)
+    const cached = cache.get(key, totals.generation)
+    if (cached === undefined) {
+      total = await countMatches(db, dialect, query)
+      cache.set(key, totals.generation, total)
+    } else {
+      total = cached
+    }
+  }
+  if (query.offset >= total || total === 0) return { total, users: [] }
+
+  const direction = query.descending ? 'desc' : 'asc'
+  const order = orderExpression(dialect, query.orderBy)
+  const ids = db
+    .selectFrom('users')
+    .select('users.id')
+    .where('users.is_active', '=', sql.lit(true))
+    .where((eb) => eb.and(textFilters(dialect, eb, query)))
+    .orderBy(order, direction)
+    .orderBy('users.id', 'asc')
+    .limit(query.limit)
+    .offset(query.offset)
+  const users = await db
+    .selectFrom('users')
+    .select(SUMMARY_COLUMNS)
+    .where('users.id', 'in', ids)
+    .orderBy(order, direction)
+    .orderBy('users.id', 'asc')
+    .execute()
+  return { total, users }
+}
+
+function hasFilters(query: UserListQuery): boolean {
+  return Boolean(query.search || query.firstName || query.lastName)
+}
+
+/** The cache key of a filter: ASCII terms fold case (both dialects match ASCII case-insensitively), others stay exact. */
+function filterKey(query: UserListQuery): string {
+  const fold = (term: string | undefined) => (term && /^[\x20-\x7e]*$/.test(term) ? term.toLowerCase() : (term ?? ''))
+  return JSON.stringify([fold(query.search), fold(query.firstName), fold(query.lastName)])
+}
+
+async function countMatches(db: Db, dialect: SqlDialect, query: UserListQuery): Promise<number> {
+  const { total } = await db
+    .selectFrom('users')
+    .where('users.is_active', '=', sql.lit(true))
+    .where((eb) => eb.and(textFilters(dialect, eb, query)))
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow()
+  return Number(total)
+}
+
+function textFilters(dialect: SqlDialect, eb: UsersEb, query: UserListQuery): Expression<SqlBool>[] {
+  const filters: Expression<SqlBool>[] = []
+  if (query.search) filters.push(contains(dialect, eb, ['username', 'first_name', 'last_name', 'bio'], query.search))
+  if (query.firstName) filters.push(contains(dialect, eb, ['first_name'], query.firstName))
+  if (query.lastName) filters.push(contains(dialect, eb, ['last_name'], query.lastName))
+  return filters
+}
+
+/** Case-insensitive substring match of `term` in any of `columns`, with `%`, `_` and `\` taken literally. */
+function contains(dialect: SqlDialect, eb: UsersEb, columns: SearchColumn[], term: string): Expression<SqlBool> {
+  // FTS5's trigram tokenizer cannot match terms shorter than 3 characters: those scan with LIKE.
+  if (dialect.search === 'fts5-trigram' && [...term].length >= 3) {
+    const phrase = `"${term.replaceAll('"', '""')}"`
+    const match = columns.length === 1 ? `${columns[0]} : ${phrase}` : phrase
+    return sql<SqlBool>`users.id in (select rowid from users_search where users_search match ${match})`
+  }
+  const pattern = `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+  const like = (column: string) => sql<SqlBool>`${sql.ref(column)} ${dialect.likeOperator} ${pattern} escape '\\'`
+  const anyColumn = eb.or(columns.map((column) => like(`users.${column}`)))
+  if (dialect.search !== 'ilike-trigram' || columns.length === 1) return anyColumn
+  // The trigram GIN index covers the searched columns joined by spaces: it finds the candidates, and the
+  // per-column match drops those that only matched across a column boundary.
+  return eb.and([sql<SqlBool>`(users.username || ' ' || users.first_name || ' ' || users.last_name || ' ' || users.bio) ilike ${pattern} escape '\\'`, anyColumn])
+}
+
+function orderExpression(dialect: SqlDialect, field: OrderField): Expression<unknown> {
+  if (field === 'username') return sql.ref('users.username_key')
+  if (field === 'created_at') return sql.ref('users.created_at')
+  return dialect.lowerForOrdering(`users.${field}`)
+}
