@@ -42,7 +42,7 @@ export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: 
     const key = filterKey(query)
     const cached = cache.get(key, totals.generation)
     if (cached === undefined) {
-      total = await countMatches(db, dialect, query)
+      total = await countMatches(db, dialect, query, totals.inactive)
       cache.set(key, totals.generation, total)
     } else {
       total = cached
@@ -52,11 +52,14 @@ export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: 
 
   const direction = query.descending ? 'desc' : 'asc'
   const order = orderExpression(dialect, query.orderBy)
+  // Walk the ordering's index checking each row, or collect every match through the trigram index and sort
+  // them: whichever reads fewer rows. Walking reads about (offset + limit) / density rows; matching reads all.
+  const walk = !hasFilters(query) || ((query.offset + query.limit) * totals.total) / total < total
   const ids = db
     .selectFrom('users')
     .select('users.id')
     .where('users.is_active', '=', sql.lit(true))
-    .where((eb) => eb.and(textFilters(dialect, eb, query)))
+    .where((eb) => eb.and(textFilters(dialect, eb, query, !walk)))
     .orderBy(order, direction)
     .orderBy('users.id', 'asc')
     .limit(query.limit)
@@ -81,39 +84,54 @@ function filterKey(query: UserListQuery): string {
   return JSON.stringify([fold(query.search), fold(query.firstName), fold(query.lastName)])
 }
 
-async function countMatches(db: Db, dialect: SqlDialect, query: UserListQuery): Promise<number> {
+async function countMatches(db: Db, dialect: SqlDialect, query: UserListQuery, inactive: number): Promise<number> {
+  const single = [query.search, query.firstName, query.lastName].filter(Boolean).length === 1
+  const term = query.search || query.firstName || query.lastName || ''
+  if (single && inactive === 0 && dialect.search === 'fts5-trigram' && [...term].length >= 3) {
+    // Every user is active: the trigram table alone counts the matches, without visiting a user row.
+    const { rows } = await sql<{ total: number }>`select count(*) as total from users_search
+      where users_search match ${ftsMatch(query.search ? null : query.firstName ? 'first_name' : 'last_name', term)}`.execute(db)
+    return Number(rows[0]?.total ?? 0)
+  }
   const { total } = await db
     .selectFrom('users')
     .where('users.is_active', '=', sql.lit(true))
-    .where((eb) => eb.and(textFilters(dialect, eb, query)))
+    .where((eb) => eb.and(textFilters(dialect, eb, query, true)))
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .executeTakeFirstOrThrow()
   return Number(total)
 }
 
-function textFilters(dialect: SqlDialect, eb: UsersEb, query: UserListQuery): Expression<SqlBool>[] {
+/** The filters, matched through the trigram index (`indexed`) or row by row while walking an ordering's index. */
+function textFilters(dialect: SqlDialect, eb: UsersEb, query: UserListQuery, indexed: boolean): Expression<SqlBool>[] {
   const filters: Expression<SqlBool>[] = []
-  if (query.search) filters.push(contains(dialect, eb, ['username', 'first_name', 'last_name', 'bio'], query.search))
-  if (query.firstName) filters.push(contains(dialect, eb, ['first_name'], query.firstName))
-  if (query.lastName) filters.push(contains(dialect, eb, ['last_name'], query.lastName))
+  if (query.search) filters.push(contains(dialect, eb, ['username', 'first_name', 'last_name', 'bio'], query.search, indexed))
+  if (query.firstName) filters.push(contains(dialect, eb, ['first_name'], query.firstName, indexed))
+  if (query.lastName) filters.push(contains(dialect, eb, ['last_name'], query.lastName, indexed))
   return filters
 }
 
+function ftsMatch(column: SearchColumn | null, term: string): string {
+  const phrase = `"${term.replaceAll('"', '""')}"`
+  return column === null ? phrase : `${column} : ${phrase}`
+}
+
 /** Case-insensitive substring match of `term` in any of `columns`, with `%`, `_` and `\` taken literally. */
-function contains(dialect: SqlDialect, eb: UsersEb, columns: SearchColumn[], term: string): Expression<SqlBool> {
+function contains(dialect: SqlDialect, eb: UsersEb, columns: SearchColumn[], term: string, indexed: boolean): Expression<SqlBool> {
   // FTS5's trigram tokenizer cannot match terms shorter than 3 characters: those scan with LIKE.
-  if (dialect.search === 'fts5-trigram' && [...term].length >= 3) {
-    const phrase = `"${term.replaceAll('"', '""')}"`
-    const match = columns.length === 1 ? `${columns[0]} : ${phrase}` : phrase
+  const trigrams = [...term].length >= 3
+  if (indexed && trigrams && dialect.search === 'fts5-trigram') {
+    const match = ftsMatch(columns.length === 1 ? columns[0]! : null, term)
     return sql<SqlBool>`users.id in (select rowid from users_search where users_search match ${match})`
   }
   const pattern = `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
   const like = (column: string) => sql<SqlBool>`${sql.ref(column)} ${dialect.likeOperator} ${pattern} escape '\\'`
   const anyColumn = eb.or(columns.map((column) => like(`users.${column}`)))
-  if (dialect.search !== 'ilike-trigram' || columns.length === 1) return anyColumn
+  if (!indexed || !trigrams || dialect.search !== 'ilike-trigram' || columns.length === 1) return anyColumn
   // The trigram GIN index covers the searched columns joined by spaces: it finds the candidates, and the
   // per-column match drops those that only matched across a column boundary.
-  return eb.and([sql<SqlBool>`(users.username || ' ' || users.first_name || ' ' || users.last_name || ' ' || users.bio) ilike ${pattern} escape '\\'`, anyColumn])
+  const joined = sql`(users.username || ' ' || users.first_name || ' ' || users.last_name || ' ' || users.bio)`
+  return eb.and([sql<SqlBool>`${joined} ilike ${pattern} escape '\\'`, anyColumn])
 }
 
 function orderExpression(dialect: SqlDialect, field: OrderField): Expression<unknown> {
