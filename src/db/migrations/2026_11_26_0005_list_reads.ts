@@ -27,7 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('users_created_at_idx').execute()
   const lower = (column: string) => (postgres ? `lower(${column}) collate "C"` : `lower(${column})`)
   const indexes: Record<string, string> = {
-    users_order_username_idx: 'is_active, username_key',
+    users_order_username_idx: 'is_active, username_key, id',
     users_order_created_idx: 'is_active, created_at, id',
     users_order_created_desc_idx: 'is_active, created_at desc, id',
     users_order_first_idx: `is_active, (${lower('first_name')}), id`,

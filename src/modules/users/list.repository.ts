@@ -128,10 +128,10 @@ function contains(dialect: SqlDialect, eb: UsersEb, columns: SearchColumn[], ter
   const like = (column: string) => sql<SqlBool>`${sql.ref(column)} ${dialect.likeOperator} ${pattern} escape '\\'`
   const anyColumn = eb.or(columns.map((column) => like(`users.${column}`)))
   if (!indexed || !trigrams || dialect.search !== 'ilike-trigram' || columns.length === 1) return anyColumn
-  // The trigram GIN index covers the searched columns joined by spaces: it finds the candidates, and the
-  // per-column match drops those that only matched across a column boundary.
-  const joined = sql`(users.username || ' ' || users.first_name || ' ' || users.last_name || ' ' || users.bio)`
-  return eb.and([sql<SqlBool>`${joined} ilike ${pattern} escape '\\'`, anyColumn])
+  // The trigram GIN index covers the searched columns joined by spaces. A term without a space cannot match
+  // across a column boundary; one with a space is checked again column by column.
+  const joined = sql<SqlBool>`(users.username || ' ' || users.first_name || ' ' || users.last_name || ' ' || users.bio) ilike ${pattern} escape '\\'`
+  return term.includes(' ') ? eb.and([joined, anyColumn]) : joined
 }
 
 function orderExpression(dialect: SqlDialect, field: OrderField): Expression<unknown> {
