@@ -3,6 +3,7 @@ import { dialectOf, type Db } from './connect.js'
 import * as m0001 from './migrations/2026_11_26_0001_users_and_sessions.js'
 import * as m0002 from './migrations/2026_11_26_0002_follows.js'
 import * as m0003 from './migrations/2026_11_26_0003_posts_likes_comments.js'
+import * as m0004 from './migrations/2026_11_26_0004_posts_shares_counters.js'
 import * as m0005 from './migrations/2026_11_26_0005_list_reads.js'
 
 // Listed explicitly so that the same code runs from src/ (tsx) and dist/ (node).
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_0001_users_and_sessions': m0001,
   '2026_11_26_0002_follows': m0002,
   '2026_11_26_0003_posts_likes_comments': m0003,
+  '2026_11_26_0004_posts_shares_counters': m0004,
   '2026_11_26_0005_list_reads': m0005,
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from './connect.js'
 
 /** A table's stored total, inactive rows and generation (moved by the table's triggers, in the writers' transactions). */
@@ -53,4 +54,17 @@ export function countCache(db: Db, name: string): CountCache {
   let cache = byName.get(name)
   if (cache === undefined) byName.set(name, (cache = new CountCache()))
   return cache
+}
+
+/** Recounts the stored totals from the rows, for bulk loads that bypass the triggers (the seed). */
+export async function recountTotals(db: Db): Promise<void> {
+  await db
+    .updateTable('table_totals')
+    .set((eb) => ({
+      total: eb.selectFrom('users').select(eb.fn.countAll<number>().as('n')).where('is_active', '=', sql.lit(true)),
+      inactive: eb.selectFrom('users').select(eb.fn.countAll<number>().as('n')).where('is_active', '=', sql.lit(false)),
+      generation: sql<number>`generation + 1`,
+    }))
+    .where('name', '=', 'users')
+    .execute()
 }

@@ -140,7 +140,7 @@ describe('two app instances on one database', () => {
   it('see each other’s writes in totals and cached search counts immediately', async () => {
     const [first, second] = await twoApps()
     const tag = uniqueName('Tw').toLowerCase()
-    const searches = [{ search: tag }, { search: tag.slice(0, 2) }, { last_name: tag }]
+    const searches: Array<Record<string, string>> = [{ search: tag }, { search: tag.slice(0, 2) }, { last_name: tag }]
     // Fill both processes' caches.
     for (const app of [first.app, second]) {
       assert.equal((await batchInfo(app)).total_users, 0)

@@ -140,33 +140,11 @@ export async function setUserActive(db: Db, userId: number, active: boolean): Pr
   await db.updateTable('users').set({ is_active: sql.lit(active) }).where('id', '=', userId).execute()
 }
 
-/** `me/stats`: stored counts, and what the user's posts received counted from rows. */
+/** The five stored counts: O(1), moved with the rows that change them. */
 export async function userStats(db: Db, userId: number): Promise<UserStats | undefined> {
-  const row = await db
+  return db
     .selectFrom('users')
     .where('users.id', '=', userId)
-    .select(['posts_count', 'followers_count', 'following_count'])
-    .select((eb) => [
-      eb
-        .selectFrom('likes')
-        .innerJoin('posts', 'posts.id', 'likes.post_id')
-        .where('posts.author_id', '=', userId)
-        .select(eb.fn.countAll<number>().as('n'))
-        .as('likes_received'),
-      eb
-        .selectFrom('comments')
-        .innerJoin('posts', 'posts.id', 'comments.post_id')
-        .where('posts.author_id', '=', userId)
-        .select(eb.fn.countAll<number>().as('n'))
-        .as('comments_received'),
-    ])
+    .select(['posts_count', 'followers_count', 'following_count', 'likes_received', 'comments_received'])
     .executeTakeFirst()
-  if (row === undefined) return undefined
-  return {
-    posts_count: row.posts_count,
-    followers_count: row.followers_count,
-    following_count: row.following_count,
-    likes_received: Number(row.likes_received ?? 0),
-    comments_received: Number(row.comments_received ?? 0),
-  }
 }

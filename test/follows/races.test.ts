@@ -1,99 +1,31 @@
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
-import { after, before, describe, it } from 'node:test'
-import { buildTestApp, keys, PASSWORD, register, uniqueName, type Account, type TestApp } from '../helper.js'
+import { describe, it } from 'node:test'
+import { assertFieldErrors, keys, publicProfile, register, shuffled, tally, useListeningApp, type Account } from '../support/index.js'
 
-// Real concurrency: the app listens on a socket and every burst is fired at once with fetch.
+const server = useListeningApp()
 const PARALLEL = 10
 const USERS = '/careers/users'
 
-let testApp: TestApp
-let baseUrl: string
-
-before(async () => {
-  testApp = await buildTestApp()
-  await testApp.app.listen({ port: 0, host: '127.0.0.1' })
-  const { port } = testApp.app.server.address() as AddressInfo
-  baseUrl = `http://127.0.0.1:${port}`
-})
-
-after(async () => {
-  await testApp.close()
-})
-
-interface Answer {
-  status: number
-  body: Record<string, unknown>
-  text: string
-}
-
-async function call(method: string, path: string, options: { who?: Account; body?: unknown } = {}): Promise<Answer> {
-  const headers: Record<string, string> = {}
-  if (options.who) headers.authorization = options.who.auth.authorization
-  if (options.body !== undefined) headers['content-type'] = 'application/json'
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  })
-  const text = await response.text()
-  let body: Record<string, unknown> = {}
-  try {
-    body = JSON.parse(text) as Record<string, unknown>
-  } catch {
-    // Left empty: the status assertions report the raw text.
-  }
-  return { status: response.status, body, text }
-}
-
 function signup(): Promise<Account> {
-  return register(testApp.app)
+  return register(server.app)
 }
 
 async function signups(n: number): Promise<Account[]> {
   return Promise.all(Array.from({ length: n }, () => signup()))
 }
 
-const follow = (who: Account, target: Account) => call('POST', `${USERS}/follow/`, { who, body: { following: target.id } })
-const unfollow = (who: Account, target: Account) => call('DELETE', `${USERS}/${target.username}/unfollow/`, { who })
-
-function registration(username: string, email: string): Record<string, unknown> {
-  return { username, email, password: PASSWORD, password_confirm: PASSWORD }
-}
-
-/** Every answer is one of the expected statuses (never a 5xx); returns how many had each. */
-function tally(answers: Answer[], allowed: number[]): Record<number, number> {
-  const byStatus: Record<number, number> = {}
-  for (const answer of answers) {
-    assert.ok(allowed.includes(answer.status), `unexpected ${answer.status}: ${answer.text}`)
-    byStatus[answer.status] = (byStatus[answer.status] ?? 0) + 1
-  }
-  return byStatus
-}
-
-function assertFieldErrors(answers: Answer[], field: string): void {
-  for (const answer of answers) {
-    assert.equal(answer.status, 400, answer.text)
-    assert.deepEqual(keys(answer.body), [field], answer.text)
-    assert.ok(Array.isArray(answer.body[field]), answer.text)
-  }
-}
-
-async function profile(username: string): Promise<Record<string, unknown>> {
-  const answer = await call('GET', `${USERS}/${username}/`)
-  assert.equal(answer.status, 200, answer.text)
-  return answer.body
-}
+const follow = (who: Account, target: Account) => server.call('POST', `${USERS}/follow/`, { who, body: { following: target.id } })
+const unfollow = (who: Account, target: Account) => server.call('DELETE', `${USERS}/${target.username}/unfollow/`, { who })
 
 async function stats(who: Account): Promise<Record<string, unknown>> {
-  const answer = await call('GET', `${USERS}/me/stats/`, { who })
+  const answer = await server.call('GET', `${USERS}/me/stats/`, { who })
   assert.equal(answer.status, 200, answer.text)
   return answer.body
 }
 
 /** The real number of follow rows on each side, as the lists report them. */
 async function listed(username: string, side: 'followers' | 'following'): Promise<{ count: number; ids: number[] }> {
-  const answer = await call('GET', `${USERS}/${username}/${side}/?batch_size=1000`)
+  const answer = await server.call('GET', `${USERS}/${username}/${side}/?batch_size=1000`)
   assert.equal(answer.status, 200, answer.text)
   const results = answer.body.results as { id: number }[]
   assert.equal(results.length, answer.body.count, 'one page holds them all')
@@ -105,7 +37,7 @@ async function assertCountsExact(who: Account, expected: { followers: number; fo
   const [followers, following, shown, own] = await Promise.all([
     listed(who.username, 'followers'),
     listed(who.username, 'following'),
-    profile(who.username),
+    publicProfile(server, who.username),
     stats(who),
   ])
   assert.equal(followers.count, expected.followers, `${who.username} followers rows`)
@@ -115,101 +47,6 @@ async function assertCountsExact(who: Account, expected: { followers: number; fo
   assert.equal(own.followers_count, expected.followers, `${who.username} stats followers_count`)
   assert.equal(own.following_count, expected.following, `${who.username} stats following_count`)
 }
-
-function shuffled<T>(items: T[]): T[] {
-  const copy = [...items]
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1))
-    ;[copy[i], copy[j]] = [copy[j]!, copy[i]!]
-  }
-  return copy
-}
-
-/** `count` distinct case variants of `name` (which must hold enough letters). */
-function caseVariants(name: string, count: number): string[] {
-  const letters = [...name].map((char, index) => (/[a-z]/i.test(char) ? index : -1)).filter((index) => index >= 0)
-  assert.ok(2 ** letters.length >= count)
-  return Array.from({ length: count }, (_, variant) => {
-    const chars = [...name.toLowerCase()]
-    letters.forEach((index, bit) => {
-      if (variant & (1 << bit)) chars[index] = chars[index]!.toUpperCase()
-    })
-    return chars.join('')
-  })
-}
-
-describe('concurrent registrations', () => {
-  it(`${PARALLEL} of the same username: exactly one 201, the rest 400 on username`, async () => {
-    const username = uniqueName('samename')
-    const answers = await Promise.all(
-      Array.from({ length: PARALLEL }, (_, i) =>
-        call('POST', `${USERS}/register/`, { body: registration(username, `${username}.${i}@example.com`) }),
-      ),
-    )
-    assert.deepEqual(tally(answers, [201, 400]), { 201: 1, 400: PARALLEL - 1 })
-    assertFieldErrors(
-      answers.filter((answer) => answer.status === 400),
-      'username',
-    )
-    const winner = answers.find((answer) => answer.status === 201)!
-    const user = winner.body.user as { id: number; username: string; email: string }
-    assert.equal(user.username, username)
-    assert.equal((await profile(username)).id, user.id)
-    const login = await call('POST', `${USERS}/login/`, { body: { username, password: PASSWORD } })
-    assert.equal(login.status, 200)
-    assert.equal((login.body.user as { email: string }).email, user.email)
-    const search = await call('GET', `${USERS}/?search=${username}`)
-    assert.equal((search.body.batch_info as { total_users: number }).total_users, 1)
-  })
-
-  it(`${PARALLEL} of the same email: exactly one 201, the rest 400 on email`, async () => {
-    const email = `${uniqueName('samemail')}@example.com`
-    const names = Array.from({ length: PARALLEL }, () => uniqueName('mailrace'))
-    const answers = await Promise.all(names.map((name) => call('POST', `${USERS}/register/`, { body: registration(name, email) })))
-    assert.deepEqual(tally(answers, [201, 400]), { 201: 1, 400: PARALLEL - 1 })
-    assertFieldErrors(
-      answers.filter((answer) => answer.status === 400),
-      'email',
-    )
-    // Only the winner's account exists.
-    const winner = (answers.find((answer) => answer.status === 201)!.body.user as { username: string }).username
-    for (const name of names) {
-      const answer = await call('GET', `${USERS}/${name}/`)
-      assert.equal(answer.status, name === winner ? 200 : 404, name)
-    }
-  })
-
-  it(`${PARALLEL} case variants of one username: exactly one 201, the rest 400 on username`, async () => {
-    const base = uniqueName('racecase')
-    const variants = caseVariants(base, PARALLEL)
-    assert.equal(new Set(variants).size, PARALLEL)
-    const answers = await Promise.all(
-      variants.map((username, i) => call('POST', `${USERS}/register/`, { body: registration(username, `${base}.${i}@example.com`) })),
-    )
-    assert.deepEqual(tally(answers, [201, 400]), { 201: 1, 400: PARALLEL - 1 })
-    assertFieldErrors(
-      answers.filter((answer) => answer.status === 400),
-      'username',
-    )
-    const stored = (answers.find((answer) => answer.status === 201)!.body.user as { username: string }).username
-    assert.ok(variants.includes(stored))
-    // Whatever case the path uses, it is the one account, stored as its winner registered it.
-    for (const variant of variants) assert.equal((await profile(variant)).username, stored)
-  })
-
-  it('same username and same email at once: one 201, the rest 400, never 5xx', async () => {
-    const username = uniqueName('bothrace')
-    const answers = await Promise.all(
-      Array.from({ length: PARALLEL }, () => call('POST', `${USERS}/register/`, { body: registration(username, `${username}@example.com`) })),
-    )
-    assert.deepEqual(tally(answers, [201, 400]), { 201: 1, 400: PARALLEL - 1 })
-    for (const answer of answers.filter((a) => a.status === 400)) {
-      const fields = keys(answer.body)
-      assert.ok(fields.length > 0 && fields.every((field) => field === 'username' || field === 'email'), answer.text)
-    }
-  })
-})
-
 describe('concurrent follows and unfollows', () => {
   it(`${PARALLEL} follows of one user by one caller: one 201, the rest 400 on following, counts 1`, async () => {
     const [fan, star] = await signups(2)
@@ -222,7 +59,7 @@ describe('concurrent follows and unfollows', () => {
     const created = answers.find((answer) => answer.status === 201)!.body
     assert.equal(created.follower, fan!.id)
     assert.equal(created.following, star!.id)
-    assert.equal((await profile(star!.username)).followers_count, 1)
+    assert.equal((await publicProfile(server, star!.username)).followers_count, 1)
     assert.equal((await stats(fan!)).following_count, 1)
     await assertCountsExact(star!, { followers: 1, following: 0 })
     await assertCountsExact(fan!, { followers: 0, following: 1 })
@@ -235,7 +72,7 @@ describe('concurrent follows and unfollows', () => {
     assert.deepEqual(tally(answers, [200, 400]), { 200: 1, 400: PARALLEL - 1 })
     assert.deepEqual(answers.find((answer) => answer.status === 200)!.body, { message: `Stopped following ${star!.username}` })
     for (const answer of answers.filter((a) => a.status === 400)) assert.deepEqual(keys(answer.body), ['detail'])
-    assert.equal((await profile(star!.username)).followers_count, 0)
+    assert.equal((await publicProfile(server, star!.username)).followers_count, 0)
     assert.equal((await stats(fan!)).following_count, 0)
     await assertCountsExact(star!, { followers: 0, following: 0 })
     await assertCountsExact(fan!, { followers: 0, following: 0 })
@@ -258,7 +95,7 @@ describe('concurrent follows and unfollows', () => {
     const answers = await Promise.all(stars.map((star) => follow(fan, star)))
     assert.equal(tally(answers, [201])[201], stars.length)
     await assertCountsExact(fan, { followers: 0, following: stars.length })
-    for (const star of stars) assert.equal((await profile(star.username)).followers_count, 1)
+    for (const star of stars) assert.equal((await publicProfile(server, star.username)).followers_count, 1)
   })
 
   it('everyone following everyone (both directions at once), then everyone unfollowing: never 5xx, counts exact', async () => {

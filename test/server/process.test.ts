@@ -5,8 +5,8 @@ import { Agent, request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { ConfigError, loadConfig } from '../src/config.js'
-import { DIALECT } from './helper.js'
+import { ConfigError, loadConfig } from '../../src/config.js'
+import { DIALECT } from '../support/index.js'
 
 // The process as an operator runs it: configuration errors, start, restart and shutdown.
 // Dialect-independent, so it runs in the SQLite pass only.
@@ -29,7 +29,7 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   const port = String(20_000 + Math.floor(Math.random() * 20_000))
   const child = spawn(process.execPath, SERVER, { env: baseEnv({ PORT: port, ...env }), stdio: ['ignore', 'ignore', 'pipe'] })
   const base = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 150; attempt++) {
+  for (let attempt = 0; attempt < 600; attempt++) {
     try {
       if ((await fetch(`${base}/health`, { headers: { connection: 'close' } })).ok) return { child, base }
     } catch {
@@ -68,7 +68,10 @@ describe('configuration', { skip }, () => {
     })
     assert.equal(config.accessTokenTtlSeconds, 900)
     assert.equal(config.refreshTokenTtlSeconds, 86400)
-    assert.deepEqual(config.database, { dialect: 'postgres', connectionString: 'postgres://u:p@db:5432/app', poolMax: 20 })
+    assert.deepEqual(
+      { ...config.database, connectTimeoutMs: 0, queryTimeoutMs: 0, idleInTransactionTimeoutMs: 0 },
+      { dialect: 'postgres', connectionString: 'postgres://u:p@db:5432/app', poolMax: 20, connectTimeoutMs: 0, queryTimeoutMs: 0, idleInTransactionTimeoutMs: 0 },
+    )
     assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database, { dialect: 'sqlite', filename: ':memory:' })
   })
 

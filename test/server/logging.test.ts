@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { buildTestApp, PASSWORD, register, type TestApp } from '../helper.js'
+import { describe, it } from 'node:test'
+import { build, PASSWORD, register } from '../support/index.js'
 
 // Logs are JSON lines with a request id, and never carry a password, a token or a hash.
-const lines: string[] = []
-let testApp: TestApp
-
-before(async () => {
-  testApp = await buildTestApp({ LOG_LEVEL: 'trace' }, { write: (line) => lines.push(line) })
-})
-after(async () => testApp.close())
 
 describe('logs', () => {
-  it('are JSON with a request id, and leak no password, token or hash', async () => {
-    const { app } = testApp
+  it('are JSON with a request id, and leak no password, token or hash', async (t) => {
+    const lines: string[] = []
+    const { app } = await build(t, { LOG_LEVEL: 'trace' }, { write: (line) => lines.push(line) })
     const account = await register(app)
     const login = await app.inject({ method: 'POST', url: '/careers/users/login/', payload: { username: account.username, password: PASSWORD } })
     const { refresh } = login.json()
@@ -23,9 +17,16 @@ describe('logs', () => {
     await app.inject({ method: 'GET', url: '/careers/users/me/', headers: { authorization: 'Bearer not.a.valid-token' } })
     await app.inject({ method: 'POST', url: '/careers/users/logout/', headers: account.auth, payload: { refresh } })
 
-    const requestLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => 'req' in entry || 'res' in entry)
-    assert.ok(requestLines.length >= 12, `expected request logs, got ${requestLines.length}`)
-    for (const entry of requestLines) assert.equal(typeof entry.reqId, 'string')
+    // One line per request, with its id, method, URL, status and time.
+    const requestLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.msg === 'request')
+    assert.equal(requestLines.length, 7)
+    for (const entry of requestLines) {
+      assert.equal(typeof entry.reqId, 'string')
+      assert.equal(typeof entry.statusCode, 'number')
+      assert.equal(typeof entry.responseTime, 'number')
+      assert.match(String(entry.url), /^\/careers\/users\//)
+    }
+    assert.equal(new Set(requestLines.map((entry) => entry.reqId)).size, 7)
 
     const everything = lines.join('\n')
     for (const secret of [PASSWORD, 'wrong-password-42', account.access, account.refresh, refresh, 'not.a.valid-token', '$argon2']) {
