@@ -84,6 +84,14 @@ export interface CommentsTable {
   updated_at: Timestamp
 }
 
+/** One row per listed table: its total (active rows), and a generation every change of its searched rows bumps. */
+export interface TableTotalsTable {
+  name: string
+  total: Generated<number>
+  inactive: Generated<number>
+  generation: Generated<number>
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -92,4 +100,5 @@ export interface Database {
   likes: LikesTable
   comments: CommentsTable
   shares: SharesTable
+  table_totals: TableTotalsTable
 }

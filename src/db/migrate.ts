@@ -4,6 +4,7 @@ import * as m0001 from './migrations/2026_11_26_0001_users_and_sessions.js'
 import * as m0002 from './migrations/2026_11_26_0002_follows.js'
 import * as m0003 from './migrations/2026_11_26_0003_posts_likes_comments.js'
 import * as m0004 from './migrations/2026_11_26_0004_posts_shares_counters.js'
+import * as m0005 from './migrations/2026_11_26_0005_list_reads.js'
 
 // Listed explicitly so that the same code runs from src/ (tsx) and dist/ (node).
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_0002_follows': m0002,
   '2026_11_26_0003_posts_likes_comments': m0003,
   '2026_11_26_0004_posts_shares_counters': m0004,
+  '2026_11_26_0005_list_reads': m0005,
 }
 
 /** Applies pending migrations; returns the names applied. Throws if one fails (nothing after it runs). */

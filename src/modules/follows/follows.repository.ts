@@ -1,6 +1,6 @@
-import { sql, type AliasableExpression, type ExpressionBuilder, type SqlBool } from 'kysely'
+import { sql } from 'kysely'
 import type { Db } from '../../db/connect.js'
-import type { Database } from '../../db/database.js'
+import { readTotals } from '../../db/totals.js'
 import { moveCounters, type CounterMove, type Trx } from '../../db/transaction.js'
 
 export interface FollowView {
@@ -78,24 +78,43 @@ export async function followedAmong(db: Db, viewerId: number, ids: readonly numb
   return new Set(rows.map((row) => row.following_id))
 }
 
-/** The follows `followerId` made, newest first. */
-export async function listFollowsMadeBy(db: Db, followerId: number, page: Page): Promise<{ count: number; results: FollowView[] }> {
+/**
+ * The stored count when no user is inactive (then every follow row counts), else a count of the rows whose
+ * other side is active: identical results, O(1) in the usual case.
+ */
+async function connectionCount(db: Db, stored: number, countRows: () => Promise<number>): Promise<number> {
+  return (await readTotals(db, 'users')).inactive === 0 ? stored : countRows()
+}
+
+/** The follows `followerId` made, newest first; `followingCount` is the follower's stored `following_count`. */
+export async function listFollowsMadeBy(
+  db: Db,
+  followerId: number,
+  followingCount: number,
+  page: Page,
+): Promise<{ count: number; results: FollowView[] }> {
   const scope = followViews(db).where('follows.follower_id', '=', followerId).where('followed.is_active', '=', sql.lit(true))
-  const { count } = await scope.clearSelect().select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
-  if (page.offset >= Number(count)) return { count: Number(count), results: [] }
+  const count = await connectionCount(db, followingCount, async () => {
+    const row = await scope.clearSelect().select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
+    return Number(row.count)
+  })
+  if (page.offset >= count) return { count, results: [] }
   const results = await scope
     .orderBy('follows.created_at', 'desc')
     .orderBy('follows.id', 'desc')
     .limit(page.limit)
     .offset(page.offset)
     .execute()
-  return { count: Number(count), results: results.map((row) => ({ ...row, id: Number(row.id) })) }
+  return { count, results: results.map((row) => ({ ...row, id: Number(row.id) })) }
 }
 
-/** Users on one side of `userId`'s follows (its followers, or whom it follows), newest follow first. */
+/**
+ * Users on one side of a user's follows (its followers, or whom it follows), newest follow first, paged through
+ * the (side, created_at, id) index; `storedCount` is that user's stored count for the side.
+ */
 export async function listConnections(
   db: Db,
-  userId: number,
+  user: { id: number; storedCount: number },
   side: 'followers' | 'following',
   viewerId: number | null,
   page: Page,
@@ -104,31 +123,22 @@ export async function listConnections(
   const scope = db
     .selectFrom('follows')
     .innerJoin('users', 'users.id', `follows.${other}`)
-    .where(`follows.${anchor}`, '=', userId)
+    .where(`follows.${anchor}`, '=', user.id)
     .where('users.is_active', '=', sql.lit(true))
-  const { count } = await scope.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
-  if (page.offset >= Number(count)) return { count: Number(count), results: [] }
+  const count = await connectionCount(db, user.storedCount, async () => {
+    const row = await scope.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
+    return Number(row.count)
+  })
+  if (page.offset >= count) return { count, results: [] }
   const rows = await scope
     .select(['users.id', 'users.username', 'users.first_name', 'users.last_name', 'users.avatar'])
-    .select((eb) => isFollowing(eb, viewerId).as('is_following'))
     .orderBy('follows.created_at', 'desc')
     .orderBy('follows.id', 'desc')
     .limit(page.limit)
     .offset(page.offset)
     .execute()
-  return { count: Number(count), results: rows.map((row) => ({ ...row, is_following: Boolean(row.is_following) })) }
-}
-
-/** Whether `viewerId` follows the row's `users.id`; one correlated lookup on the follows pair index. */
-function isFollowing(eb: ExpressionBuilder<Database, 'users'>, viewerId: number | null): AliasableExpression<SqlBool> {
-  if (viewerId === null) return sql.lit(false)
-  return eb.exists(
-    eb
-      .selectFrom('follows')
-      .select(sql.lit(1).as('one'))
-      .where('follows.follower_id', '=', viewerId)
-      .whereRef('follows.following_id', '=', 'users.id'),
-  )
+  const followed = viewerId === null || rows.length === 0 ? new Set<number>() : await followedAmong(db, viewerId, rows.map((row) => row.id))
+  return { count, results: rows.map((row) => ({ ...row, is_following: followed.has(row.id) })) }
 }
 
 function followViews(db: Db) {

@@ -61,7 +61,8 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const page = readPage(request.query)
-      return listFollowsMadeBy(app.db, caller(request).id, page)
+      const me = caller(request)
+      return listFollowsMadeBy(app.db, me.id, me.following_count, page)
     },
   )
 
@@ -82,7 +83,8 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (request) => {
         const page = readPage(request.query)
         const user = await profileFromPath(app.db, request.params.username, request.user)
-        return listConnections(app.db, user.id, side, request.user?.id ?? null, page)
+        const storedCount = side === 'followers' ? user.followers_count : user.following_count
+        return listConnections(app.db, { id: user.id, storedCount }, side, request.user?.id ?? null, page)
       },
     )
   }

@@ -1,6 +1,6 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool, type Updateable } from 'kysely'
-import { sqlDialect, type Db, type SqlDialect } from '../../db/connect.js'
-import type { Database, UsersTable } from '../../db/database.js'
+import { sql, type Updateable } from 'kysely'
+import type { Db } from '../../db/connect.js'
+import type { UsersTable } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import type { Caller } from '../../plugins/auth.js'
 
@@ -21,8 +21,6 @@ export const PROFILE_COLUMNS = [
 ] as const
 
 export type Profile = Caller
-
-const SUMMARY_COLUMNS = ['users.id', 'users.username', 'users.first_name', 'users.last_name', 'users.avatar'] as const
 
 /** A profile plus what a login checks; the only read of `password_hash`. */
 export interface Credentials extends Profile {
@@ -49,26 +47,6 @@ export interface ProfileChanges {
   email?: string
 }
 
-export type OrderField = 'username' | 'created_at' | 'first_name' | 'last_name'
-
-export interface UserListQuery {
-  search?: string
-  firstName?: string
-  lastName?: string
-  orderBy: OrderField
-  descending: boolean
-  limit: number
-  offset: number
-}
-
-export interface UserSummary {
-  id: number
-  username: string
-  first_name: string
-  last_name: string
-  avatar: string | null
-}
-
 export interface UserStats {
   posts_count: number
   followers_count: number
@@ -76,8 +54,6 @@ export interface UserStats {
   likes_received: number
   comments_received: number
 }
-
-type SearchColumn = 'username' | 'first_name' | 'last_name' | 'bio'
 
 /** Usernames and emails are unique and looked up case-insensitively through these keys. */
 function identityKey(value: string): string {
@@ -160,27 +136,6 @@ export async function updateProfile(db: Db, userId: number, changes: ProfileChan
   return db.updateTable('users').set(values).where('id', '=', userId).returning(PROFILE_COLUMNS).executeTakeFirstOrThrow()
 }
 
-/** One page of active users matching the query, with the total; `is_following` is the follows module's business. */
-export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: number; users: UserSummary[] }> {
-  const dialect = sqlDialect(db)
-  const filtered = db
-    .selectFrom('users')
-    .where('users.is_active', '=', sql.lit(true))
-    .where((eb) => eb.and(textFilters(dialect, eb, query)))
-
-  const { total } = await filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
-  if (query.offset >= Number(total)) return { total: Number(total), users: [] }
-
-  const users = await filtered
-    .select(SUMMARY_COLUMNS)
-    .orderBy(orderExpression(dialect, query.orderBy), query.descending ? 'desc' : 'asc')
-    .orderBy('users.id', 'asc')
-    .limit(query.limit)
-    .offset(query.offset)
-    .execute()
-  return { total: Number(total), users }
-}
-
 /** The five stored counts: O(1), moved with the rows that change them. */
 export async function userStats(db: Db, userId: number): Promise<UserStats | undefined> {
   return db
@@ -188,35 +143,4 @@ export async function userStats(db: Db, userId: number): Promise<UserStats | und
     .where('users.id', '=', userId)
     .select(['posts_count', 'followers_count', 'following_count', 'likes_received', 'comments_received'])
     .executeTakeFirst()
-}
-
-function textFilters(dialect: SqlDialect, eb: ExpressionBuilder<Database, 'users'>, query: UserListQuery): Expression<SqlBool>[] {
-  const filters: Expression<SqlBool>[] = []
-  if (query.search) filters.push(contains(dialect, eb, ['username', 'first_name', 'last_name', 'bio'], query.search))
-  if (query.firstName) filters.push(contains(dialect, eb, ['first_name'], query.firstName))
-  if (query.lastName) filters.push(contains(dialect, eb, ['last_name'], query.lastName))
-  return filters
-}
-
-/** Case-insensitive substring match of `term` in any of `columns`, with `%`, `_` and `\` taken literally. */
-function contains(
-  dialect: SqlDialect,
-  eb: ExpressionBuilder<Database, 'users'>,
-  columns: SearchColumn[],
-  term: string,
-): Expression<SqlBool> {
-  // FTS5's trigram tokenizer cannot match terms shorter than 3 characters: those scan with LIKE.
-  if (dialect.search === 'fts5-trigram' && [...term].length >= 3) {
-    const phrase = `"${term.replaceAll('"', '""')}"`
-    const match = columns.length === 1 ? `${columns[0]} : ${phrase}` : phrase
-    return sql<SqlBool>`users.id in (select rowid from users_search where users_search match ${match})`
-  }
-  const pattern = `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
-  return eb.or(columns.map((column) => sql<SqlBool>`${sql.ref(`users.${column}`)} ${dialect.likeOperator} ${pattern} escape '\\'`))
-}
-
-function orderExpression(dialect: SqlDialect, field: OrderField): Expression<unknown> {
-  if (field === 'username') return sql.ref('users.username_key')
-  if (field === 'created_at') return sql.ref('users.created_at')
-  return dialect.lowerForOrdering(`users.${field}`)
 }

@@ -3,7 +3,8 @@ import { FieldErrorCollector } from '../../errors.js'
 import { readBatch, type Batch } from '../../lib/paging.js'
 import { bearerAuth, errorResponses, UsernameParams } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
-import type { OrderField, ProfileChanges } from './users.repository.js'
+import type { OrderField } from './list.repository.js'
+import type { ProfileChanges } from './users.repository.js'
 import {
   ORDERINGS,
   OwnProfile,

@@ -5,15 +5,13 @@ import type { Caller } from '../../plugins/auth.js'
 import {
   emailTakenByAnother,
   findActiveUserByUsername,
-  listUsers,
   updateProfile,
   userStats,
   type Profile,
   type ProfileChanges,
-  type UserListQuery,
   type UserStats,
-  type UserSummary,
 } from './users.repository.js'
+import { listUsers, type UserListQuery, type UserSummary } from './list.repository.js'
 import { EMAIL_TAKEN, isWellFormedUsername } from './users.validation.js'
 
 /** Which of `ids` the viewer follows: one query for a page (handed in by the follows module). */

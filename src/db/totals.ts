@@ -1,0 +1,70 @@
+import { sql } from 'kysely'
+import type { Db } from './connect.js'
+
+/** A table's stored total, inactive rows and generation (moved by the table's triggers, in the writers' transactions). */
+export interface TableTotals {
+  total: number
+  inactive: number
+  generation: number
+}
+
+/** One primary-key lookup. */
+export async function readTotals(db: Db, name: string): Promise<TableTotals> {
+  const row = await db.selectFrom('table_totals').select(['total', 'inactive', 'generation']).where('name', '=', name).executeTakeFirst()
+  if (row === undefined) throw new Error(`table_totals has no row ${name}`)
+  return { total: Number(row.total), inactive: Number(row.inactive), generation: Number(row.generation) }
+}
+
+/**
+ * Filtered counts, valid for one generation of their table. Every write that could change a count bumps
+ * the generation in the database, in its own transaction, so every process sees a stale entry as a miss.
+ * The counter must be computed from a snapshot no older than the generation it is stored under: callers
+ * read the generation first, then count.
+ */
+export class CountCache {
+  private readonly entries = new Map<string, { generation: number; count: number }>()
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get(key: string, generation: number): number | undefined {
+    const entry = this.entries.get(key)
+    if (entry === undefined || entry.generation !== generation) return undefined
+    // Most recently used last: the map's insertion order is the eviction order.
+    this.entries.delete(key)
+    this.entries.set(key, entry)
+    return entry.count
+  }
+
+  set(key: string, generation: number, count: number): void {
+    const current = this.entries.get(key)
+    // A slower request must not replace a newer generation's count with an older one.
+    if (current !== undefined && current.generation > generation) return
+    this.entries.delete(key)
+    this.entries.set(key, { generation, count })
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string)
+  }
+}
+
+const caches = new WeakMap<Db, Map<string, CountCache>>()
+
+/** The count cache of one table on one database connection (so that two apps in one process never share one). */
+export function countCache(db: Db, name: string): CountCache {
+  let byName = caches.get(db)
+  if (byName === undefined) caches.set(db, (byName = new Map()))
+  let cache = byName.get(name)
+  if (cache === undefined) byName.set(name, (cache = new CountCache()))
+  return cache
+}
+
+/** Recounts the stored totals from the rows, for bulk loads that bypass the triggers (the seed). */
+export async function recountTotals(db: Db): Promise<void> {
+  await db
+    .updateTable('table_totals')
+    .set((eb) => ({
+      total: eb.selectFrom('users').select(eb.fn.countAll<number>().as('n')).where('is_active', '=', sql.lit(true)),
+      inactive: eb.selectFrom('users').select(eb.fn.countAll<number>().as('n')).where('is_active', '=', sql.lit(false)),
+      generation: sql<number>`generation + 1`,
+    }))
+    .where('name', '=', 'users')
+    .execute()
+}

@@ -1,0 +1,141 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
+import { sqlDialect, type Db, type SqlDialect } from '../../db/connect.js'
+import type { Database } from '../../db/database.js'
+import { countCache, readTotals } from '../../db/totals.js'
+
+export type OrderField = 'username' | 'created_at' | 'first_name' | 'last_name'
+
+export interface UserListQuery {
+  search?: string
+  firstName?: string
+  lastName?: string
+  orderBy: OrderField
+  descending: boolean
+  limit: number
+  offset: number
+}
+
+export interface UserSummary {
+  id: number
+  username: string
+  first_name: string
+  last_name: string
+  avatar: string | null
+}
+
+type SearchColumn = 'username' | 'first_name' | 'last_name' | 'bio'
+type UsersEb = ExpressionBuilder<Database, 'users'>
+
+const SUMMARY_COLUMNS = ['users.id', 'users.username', 'users.first_name', 'users.last_name', 'users.avatar'] as const
+
+/**
+ * One page of active users matching the query, with the exact total. The total is the stored one without
+ * filters, else a count cached for the users table's current generation (one primary-key read per request);
+ * the page walks the ordering's index over ids only, then reads its rows.
+ */
+export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: number; users: UserSummary[] }> {
+  const dialect = sqlDialect(db)
+  const totals = await readTotals(db, 'users')
+  let total = totals.total
+  if (hasFilters(query)) {
+    const cache = countCache(db, 'users')
+    const key = filterKey(query)
+    const cached = cache.get(key, totals.generation)
+    if (cached === undefined) {
+      total = await countMatches(db, dialect, query, totals.inactive)
+      cache.set(key, totals.generation, total)
+    } else {
+      total = cached
+    }
+  }
+  if (query.offset >= total || total === 0) return { total, users: [] }
+
+  const direction = query.descending ? 'desc' : 'asc'
+  const order = orderExpression(dialect, query.orderBy)
+  // Walk the ordering's index checking each row, or collect every match through the trigram index and sort
+  // them: whichever reads fewer rows. Walking reads about (offset + limit) / density rows; matching reads all.
+  const walk = !hasFilters(query) || ((query.offset + query.limit) * totals.total) / total < total
+  const ids = db
+    .selectFrom('users')
+    .select('users.id')
+    .where('users.is_active', '=', sql.lit(true))
+    .where((eb) => eb.and(textFilters(dialect, eb, query, !walk)))
+    .orderBy(order, direction)
+    .orderBy('users.id', 'asc')
+    .limit(query.limit)
+    .offset(query.offset)
+  const users = await db
+    .selectFrom('users')
+    .select(SUMMARY_COLUMNS)
+    .where('users.id', 'in', ids)
+    .orderBy(order, direction)
+    .orderBy('users.id', 'asc')
+    .execute()
+  return { total, users }
+}
+
+function hasFilters(query: UserListQuery): boolean {
+  return Boolean(query.search || query.firstName || query.lastName)
+}
+
+/** The cache key of a filter: ASCII terms fold case (both dialects match ASCII case-insensitively), others stay exact. */
+function filterKey(query: UserListQuery): string {
+  const fold = (term: string | undefined) => (term && /^[\x20-\x7e]*$/.test(term) ? term.toLowerCase() : (term ?? ''))
+  return JSON.stringify([fold(query.search), fold(query.firstName), fold(query.lastName)])
+}
+
+async function countMatches(db: Db, dialect: SqlDialect, query: UserListQuery, inactive: number): Promise<number> {
+  const single = [query.search, query.firstName, query.lastName].filter(Boolean).length === 1
+  const term = query.search || query.firstName || query.lastName || ''
+  if (single && inactive === 0 && dialect.search === 'fts5-trigram' && [...term].length >= 3) {
+    // Every user is active: the trigram table alone counts the matches, without visiting a user row.
+    const { rows } = await sql<{ total: number }>`select count(*) as total from users_search
+      where users_search match ${ftsMatch(query.search ? null : query.firstName ? 'first_name' : 'last_name', term)}`.execute(db)
+    return Number(rows[0]?.total ?? 0)
+  }
+  const { total } = await db
+    .selectFrom('users')
+    .where('users.is_active', '=', sql.lit(true))
+    .where((eb) => eb.and(textFilters(dialect, eb, query, true)))
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow()
+  return Number(total)
+}
+
+/** The filters, matched through the trigram index (`indexed`) or row by row while walking an ordering's index. */
+function textFilters(dialect: SqlDialect, eb: UsersEb, query: UserListQuery, indexed: boolean): Expression<SqlBool>[] {
+  const filters: Expression<SqlBool>[] = []
+  if (query.search) filters.push(contains(dialect, eb, ['username', 'first_name', 'last_name', 'bio'], query.search, indexed))
+  if (query.firstName) filters.push(contains(dialect, eb, ['first_name'], query.firstName, indexed))
+  if (query.lastName) filters.push(contains(dialect, eb, ['last_name'], query.lastName, indexed))
+  return filters
+}
+
+function ftsMatch(column: SearchColumn | null, term: string): string {
+  const phrase = `"${term.replaceAll('"', '""')}"`
+  return column === null ? phrase : `${column} : ${phrase}`
+}
+
+/** Case-insensitive substring match of `term` in any of `columns`, with `%`, `_` and `\` taken literally. */
+function contains(dialect: SqlDialect, eb: UsersEb, columns: SearchColumn[], term: string, indexed: boolean): Expression<SqlBool> {
+  // FTS5's trigram tokenizer cannot match terms shorter than 3 characters: those scan with LIKE.
+  const trigrams = [...term].length >= 3
+  if (indexed && trigrams && dialect.search === 'fts5-trigram') {
+    const match = ftsMatch(columns.length === 1 ? columns[0]! : null, term)
+    return sql<SqlBool>`users.id in (select rowid from users_search where users_search match ${match})`
+  }
+  const pattern = `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+  const like = (column: string) => sql<SqlBool>`${sql.ref(column)} ${dialect.likeOperator} ${pattern} escape '\\'`
+  const anyColumn = eb.or(columns.map((column) => like(`users.${column}`)))
+  if (!indexed || !trigrams || dialect.search !== 'ilike-trigram' || columns.length === 1) return anyColumn
+  // The trigram GIN index covers the searched columns joined by spaces. A term without a space cannot match
+  // across a column boundary; one with a space is checked again column by column.
+  const joined = sql<SqlBool>`(users.username || ' ' || users.first_name || ' ' || users.last_name || ' ' || users.bio) ilike ${pattern} escape '\\'`
+  return term.includes(' ') ? eb.and([joined, anyColumn]) : joined
+}
+
+function orderExpression(dialect: SqlDialect, field: OrderField): Expression<unknown> {
+  if (field === 'username') return sql.ref('users.username_key')
+  if (field === 'created_at') return sql.ref('users.created_at')
+  return dialect.lowerForOrdering(`users.${field}`)
+}
