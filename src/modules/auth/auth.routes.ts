@@ -28,6 +28,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/register/',
     {
+      onRequest: app.limits.registrationsPerIp,
       schema: {
         summary: 'Register an account (opens a session)',
         tags: ['auth'],
@@ -77,6 +78,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/login/',
     {
+      onRequest: app.limits.loginsPerIp,
+      preHandler: app.limits.loginFailures,
       schema: {
         summary: 'Log in with username or email (opens a session)',
         tags: ['auth'],
