@@ -18,12 +18,59 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
   {
     // Migrations are frozen in time and take Kysely<any>, not today's table types.
     files: ['src/db/migrations/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  // Imports point down only: server → app → modules → plugins → db/lib → config/errors (see docs/architecture.md).
+  // scripts/check-imports.mjs checks the same from the import graph, plus cycles and file sizes.
+  {
+    files: ['src/plugins/**/*.ts', 'src/db/**/*.ts', 'src/lib/**/*.ts', 'src/config.ts', 'src/errors.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)modules/', message: 'Plumbing never imports a feature: app.ts hands a plugin what it needs.' },
+            { regex: '(^|/)(app|server)\\.js$', message: 'Imports point down only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/db/**/*.ts', 'src/lib/**/*.ts', 'src/config.ts', 'src/errors.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)(modules|plugins)/', message: 'db/ and lib/ sit below plugins and modules.' },
+            { regex: '(^|/)(app|server)\\.js$', message: 'Imports point down only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.js$)',
+              message: 'Another module is imported only through its index.ts.',
+            },
+            { regex: '^\\.\\./\\.\\./(app|server)\\.js$', message: 'Imports point down only.' },
+          ],
+        },
+      ],
+    },
   },
 )

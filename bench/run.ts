@@ -1,137 +1,193 @@
-// `npm run bench`: seeds a dataset, starts the built server as its own process (as `npm start` would),
-// and loads each scenario with autocannon from this process. Prints requests/s and latency per scenario.
-//   BENCH_DURATION=10 BENCH_CONNECTIONS=50 BENCH_USERS=2000 npm run bench
-//   npm run bench -- profile list      (only scenarios whose name contains one of the words)
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import autocannon from 'autocannon'
-import { connect } from '../src/db/connect.js'
-import { migrateToLatest } from '../src/db/migrate.js'
-import { hashPassword } from '../src/modules/auth/passwords.js'
+// `npm run bench`: the built server on a seeded dataset against two baselines measured in the same run.
+//   npm run bench -- --users 20000 --duration 10 [--connections 50] [--seed 1] [--server dist/server.js] [profile me …]
+// The dataset is built once per size and seed with `npm run seed` and kept in data/bench/. Each server runs in
+// its own process pinned to core 0 and the load generator (autocannon) to core 1, when `taskset` exists.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 10)
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
-const USERS = Number(process.env.BENCH_USERS ?? 2000)
-const PORT = Number(process.env.BENCH_PORT ?? 8321)
-const BASE = `http://127.0.0.1:${PORT}`
-const PASSWORD = 'password123'
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    users: { type: 'string', default: '20000' },
+    follows: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    server: { type: 'string', default: 'dist/server.js' },
+  },
+})
+const USERS = Number(values.users)
+const FOLLOWS = Number(values.follows ?? USERS * 10)
+const DURATION = Number(values.duration)
+const CONNECTIONS = Number(values.connections)
+const PINNED = spawnSync('taskset', ['-c', '0', 'true']).status === 0
+const FRAGMENTS = ['son', 'ann', 'mar', 'eng', 'dev', 'ing', 'ter', 'ric', 'and', 'lee', 'ell', 'ber', 'ist', 'ata', 'ion',
+  'ent', 'ste', 'ers', 'pro', 'sys', 'web', 'ops', 'des', 'sec', 'man', 'ine', 'ver', 'tha', 'ica', 'ada']
 
+interface Result {
+  rps: number
+  p50: number
+  p99: number
+  non2xx: number
+}
 interface Scenario {
   name: string
-  path: string
+  paths: string[]
   auth?: boolean
   method?: 'GET' | 'POST'
   body?: string
+  connections?: number
+  /** Skipped when the first path answers 404 (a route that does not exist yet). */
+  optional?: boolean
 }
 
-async function seed(databaseUrl: string): Promise<void> {
-  const db = connect({ dialect: 'sqlite', filename: databaseUrl.slice('sqlite:'.length) })
-  await migrateToLatest(db)
-  const passwordHash = await hashPassword(PASSWORD)
-  const now = Date.now()
-  const rows = Array.from({ length: USERS }, (_, i) => ({
-    username: `user${i}`,
-    username_key: `user${i}`,
-    email: `user${i}@example.com`,
-    email_key: `user${i}@example.com`,
-    password_hash: passwordHash,
-    first_name: ['Alice', 'Bob', 'Carol', 'Dave', 'Eve'][i % 5]!,
-    last_name: `Family${i % 97}`,
-    bio: `Engineer number ${i}, interested in distributed systems and APIs`,
-    created_at: new Date(now - (USERS - i) * 1000).toISOString(),
-    updated_at: new Date(now).toISOString(),
-  }))
-  for (let start = 0; start < rows.length; start += 500) {
-    await db.insertInto('users').values(rows.slice(start, start + 500)).execute()
-  }
-  // user0 follows the next 200 users and is followed by them.
-  const follows = []
-  for (let i = 2; i <= Math.min(201, USERS); i++) {
-    follows.push({ follower_id: 1, following_id: i, created_at: new Date(now).toISOString() })
-    follows.push({ follower_id: i, following_id: 1, created_at: new Date(now).toISOString() })
-  }
-  await db.insertInto('follows').values(follows).execute()
-  const linked = follows.length / 2
-  await db.updateTable('users').set({ followers_count: linked, following_count: linked }).where('id', '=', 1).execute()
-  await db.updateTable('users').set({ followers_count: 1, following_count: 1 }).where('id', '>=', 2).where('id', '<=', linked + 1).execute()
-  await db.destroy()
+function pinned(core: number, command: string, args: string[]): [string, string[]] {
+  return PINNED ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]
 }
 
-async function startServer(databaseUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/server.js'], {
-    env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'bench-secret-0123456789-0123456789-0123', DATABASE_URL: databaseUrl, PORT: String(PORT), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => done(port))
+    })
   })
-  for (let attempt = 0; attempt < 100; attempt++) {
+}
+
+function dataset(): string {
+  const dir = resolve('data/bench')
+  const file = join(dir, `users${USERS}-follows${FOLLOWS}-seed${values.seed}.sqlite`)
+  if (existsSync(file)) return file
+  mkdirSync(dir, { recursive: true })
+  const partial = `${file}.partial`
+  for (const suffix of ['', '-wal', '-shm']) rmSync(partial + suffix, { force: true })
+  const seeded = spawnSync(process.execPath, ['dist/cli/seed.js', '--users', String(USERS), '--follows', String(FOLLOWS), '--seed', values.seed!], {
+    env: { ...process.env, DATABASE_URL: `sqlite:${partial}` },
+    stdio: 'inherit',
+  })
+  if (seeded.status !== 0) throw new Error('seeding failed')
+  // A checkpointed single file: the WAL of the seeding connection is folded in when it closes.
+  renameSync(partial, file)
+  return file
+}
+
+async function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort()
+  const [command, argv] = pinned(0, process.execPath, args)
+  const child = spawn(command, argv, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const base = `http://127.0.0.1:${port}`
+  for (let attempt = 0; attempt < 600; attempt++) {
     try {
-      if ((await fetch(`${BASE}/ready`)).ok) return child
+      await fetch(`${base}/careers/users/user000001/`)
+      return { child, base }
     } catch {
-      // not listening yet
+      await new Promise((done) => setTimeout(done, 100))
     }
-    await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  child.kill()
-  throw new Error('the server did not start')
+  child.kill('SIGKILL')
+  throw new Error(`${args.join(' ')} did not start`)
 }
 
-async function login(): Promise<string> {
-  const response = await fetch(`${BASE}/careers/users/login/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'user0', password: PASSWORD }),
-  })
-  return ((await response.json()) as { access: string }).access
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((done) => child.once('exit', done))
+  child.kill('SIGTERM')
+  await exited
 }
 
-async function load(scenario: Scenario, access: string): Promise<autocannon.Result> {
-  const headers: Record<string, string> = {}
-  if (scenario.auth) headers.authorization = `Bearer ${access}`
-  if (scenario.body) headers['content-type'] = 'application/json'
-  return autocannon({
-    url: `${BASE}${scenario.path}`,
-    method: scenario.method ?? 'GET',
-    headers,
+function load(base: string, scenario: Scenario, access: string): Result {
+  const spec = {
+    base,
+    paths: scenario.paths,
+    method: scenario.method,
+    headers: { ...(scenario.auth ? { authorization: `Bearer ${access}` } : {}), ...(scenario.body ? { 'content-type': 'application/json' } : {}) },
     body: scenario.body,
-    connections: CONNECTIONS,
+    connections: scenario.connections ?? CONNECTIONS,
     duration: DURATION,
-  })
+  }
+  const [command, argv] = pinned(1, process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)])
+  const run = spawnSync(command, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as Result
 }
 
 const scenarios: Scenario[] = [
-  { name: 'health', path: '/health' },
-  { name: 'profile', path: '/careers/users/user42/' },
-  { name: 'me', path: '/careers/users/me/', auth: true },
-  { name: 'me-stats', path: '/careers/users/me/stats/', auth: true },
-  { name: 'list', path: '/careers/users/?batch_size=10' },
-  { name: 'list-auth', path: '/careers/users/?batch_size=10', auth: true },
-  { name: 'search', path: '/careers/users/?search=number%2012&batch_size=10' },
-  { name: 'followers', path: '/careers/users/user0/followers/?batch_size=20', auth: true },
-  { name: 'login', path: '/careers/users/login/', method: 'POST', body: JSON.stringify({ username: 'user1', password: PASSWORD }) },
+  { name: 'profile', paths: ['/careers/users/user000042/'] },
+  { name: 'me', paths: ['/careers/users/me/'], auth: true },
+  ...[0, 50, 99].map((batch) => ({ name: `list b${batch}`, paths: [`/careers/users/?batch_size=10&batch_number=${batch}`] })),
+  { name: 'search', paths: FRAGMENTS.map((fragment) => `/careers/users/?search=${fragment}&batch_size=10`) },
+  { name: 'followers', paths: ['/careers/users/user000001/followers/?batch_size=20'] },
+  { name: 'posts list', paths: ['/careers/?batch_size=10'], optional: true },
+  { name: 'feed', paths: ['/careers/users/me/feed/?batch_size=10'], auth: true, optional: true },
+  {
+    name: 'login c=4',
+    paths: ['/careers/users/login/'],
+    method: 'POST',
+    body: JSON.stringify({ username: 'user000002', password: 'password123' }),
+    connections: 4,
+  },
 ]
 
+function row(name: string, result: Result, bareRps: number, limitRps: number): string {
+  const cells = [
+    name.padEnd(14),
+    result.rps.toFixed(0).padStart(8),
+    `${result.p50}`.padStart(6),
+    `${result.p99}`.padStart(6),
+    (result.rps / bareRps).toFixed(2).padStart(8),
+    (result.rps / limitRps).toFixed(2).padStart(9),
+    String(result.non2xx).padStart(7),
+  ]
+  return cells.join('  ')
+}
+
 async function main(): Promise<void> {
-  const only = process.argv.slice(2)
-  const selected = only.length > 0 ? scenarios.filter((s) => only.some((word) => s.name.includes(word))) : scenarios
-  const dir = mkdtempSync(join(tmpdir(), 'careers-bench-'))
-  const databaseUrl = `sqlite:${join(dir, 'bench.sqlite')}`
-  await seed(databaseUrl)
-  const server = await startServer(databaseUrl)
+  const file = dataset()
+  const wanted = (name: string): boolean => positionals.length === 0 || positionals.some((word) => name.includes(word))
+  const measure = async (args: string[], env: Record<string, string>, scenario: Scenario): Promise<Result> => {
+    const server = await start(args, env)
+    try {
+      return load(server.base, scenario, '')
+    } finally {
+      await stop(server.child)
+    }
+  }
+  const profile = scenarios[0]!
+  const bare = await measure(['--import', 'tsx', 'bench/baselines/bare-json.ts'], {}, profile)
+  const limit = await measure(['--import', 'tsx', 'bench/baselines/sqlite-profile.ts'], { DATABASE_FILE: file }, profile)
+
+  console.log(`${USERS} users, ${FOLLOWS} follows, seed ${values.seed}; c=${CONNECTIONS}, ${DURATION} s per scenario; ` +
+    `${PINNED ? 'server on core 0, load on core 1' : 'not pinned (no taskset)'}; server ${values.server}`)
+  console.log(`${'scenario'.padEnd(14)}  ${'req/s'.padStart(8)}  ${'p50'.padStart(6)}  ${'p99'.padStart(6)}  ${'÷ bare'.padStart(8)}  ${'÷ limit'.padStart(9)}  ${'non-2xx'.padStart(7)}`)
+  console.log(row('(a) bare json', bare, bare.rps, limit.rps))
+  console.log(row('(b) limit', limit, bare.rps, limit.rps))
+
+  const server = await start([values.server!], {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'bench-secret-0123456789-0123456789-0123',
+    DATABASE_URL: `sqlite:${file}`,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  })
   try {
-    const access = await login()
-    console.log(`${USERS} users, ${CONNECTIONS} connections, ${DURATION} s per scenario\n`)
-    console.log('scenario    req/s (mean)  latency p50  p99     non-2xx')
-    for (const scenario of selected) {
-      const result = await load(scenario, access)
-      const non2xx = result.non2xx + result.errors
-      console.log(
-        `${scenario.name.padEnd(12)}${result.requests.average.toFixed(0).padStart(12)}  ${`${result.latency.p50} ms`.padStart(11)}  ${`${result.latency.p99} ms`.padEnd(8)}${String(non2xx).padStart(7)}`,
-      )
+    const login = await fetch(`${server.base}/careers/users/login/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'user000001', password: 'password123' }),
+    })
+    const { access } = (await login.json()) as { access: string }
+    for (const scenario of scenarios.filter((s) => wanted(s.name))) {
+      if (scenario.optional) {
+        const probe = await fetch(`${server.base}${scenario.paths[0]}`, { headers: scenario.auth ? { authorization: `Bearer ${access}` } : {} })
+        if (probe.status === 404) {
+          console.log(`${scenario.name.padEnd(14)}  skipped: the route answers 404 (not built yet)`)
+          continue
+        }
+      }
+      console.log(row(scenario.name, load(server.base, scenario, access), bare.rps, limit.rps))
     }
   } finally {
-    server.kill('SIGTERM')
-    rmSync(dir, { recursive: true, force: true })
+    await stop(server.child)
   }
 }
 

@@ -5,10 +5,27 @@ import { dirname, join, resolve } from 'node:path'
 
 export type DatabaseConfig =
   | { dialect: 'sqlite'; filename: string }
-  | { dialect: 'postgres'; connectionString: string; poolMax: number }
+  | ({ dialect: 'postgres'; connectionString: string; poolMax: number } & PostgresTimeouts)
+
+/** Every wait on PostgreSQL is bounded (milliseconds). */
+export interface PostgresTimeouts {
+  /** Opening a connection, or waiting for a free one in the pool. */
+  connectTimeoutMs: number
+  /** `statement_timeout` on the server; the client gives up shortly after, even if the server is silent. */
+  queryTimeoutMs: number
+  /** `idle_in_transaction_session_timeout`: the server ends a session left in an open transaction. */
+  idleInTransactionTimeoutMs: number
+}
+
+/** Limits on slow or greedy HTTP clients (milliseconds). */
+export interface HttpLimits {
+  requestTimeoutMs: number
+  headersTimeoutMs: number
+  keepAliveTimeoutMs: number
+  maxRequestsPerSocket: number
+}
 
 export interface Config {
-  readonly production: boolean
   readonly host: string
   readonly port: number
   readonly database: DatabaseConfig
@@ -19,6 +36,11 @@ export interface Config {
   readonly accessTokenTtlSeconds: number
   readonly refreshTokenTtlSeconds: number
   readonly logLevel: string
+  readonly http: HttpLimits
+  /** `/ready` answers within this time, 503 if the database has not answered. */
+  readonly readyTimeoutMs: number
+  /** Connecting and migrating at start give up after this time. */
+  readonly startupTimeoutMs: number
   /** Undefined when `RATE_LIMITS=off`. */
   readonly rateLimits: RateLimits | undefined
   /** Limiter state in Redis when set (so that every process shares one count); in the process otherwise. */
@@ -72,7 +94,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : resolve('data')
 
   return Object.freeze({
-    production,
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     port: parseInteger('PORT', env.PORT, 8000, 0, 65535),
     database,
@@ -81,12 +102,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: parseDuration('ACCESS_TOKEN_TTL', env.ACCESS_TOKEN_TTL, 60 * 60),
     refreshTokenTtlSeconds: parseDuration('REFRESH_TOKEN_TTL', env.REFRESH_TOKEN_TTL, 7 * 24 * 60 * 60),
     logLevel,
+    http: parseHttpLimits(env),
+    readyTimeoutMs: parseMillis('READY_TIMEOUT', env.READY_TIMEOUT, 500),
+    startupTimeoutMs: parseMillis('STARTUP_TIMEOUT', env.STARTUP_TIMEOUT, 10_000),
     rateLimits: parseRateLimits(env),
     redisUrl: parseRedisUrl(env.REDIS_URL),
     redisKeyPrefix: nonEmpty(env.REDIS_KEY_PREFIX) ?? 'careers:',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
   })
+}
+
+function parseHttpLimits(env: NodeJS.ProcessEnv): HttpLimits {
+  const requestTimeoutMs = parseMillis('REQUEST_TIMEOUT', env.REQUEST_TIMEOUT, 30_000)
+  const headersTimeoutMs = parseMillis('HEADERS_TIMEOUT', env.HEADERS_TIMEOUT, Math.min(10_000, requestTimeoutMs))
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`HEADERS_TIMEOUT (${headersTimeoutMs} ms) must not be longer than REQUEST_TIMEOUT (${requestTimeoutMs} ms).`)
+  }
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: parseMillis('KEEP_ALIVE_TIMEOUT', env.KEEP_ALIVE_TIMEOUT, 72_000),
+    maxRequestsPerSocket: parseInteger('MAX_REQUESTS_PER_SOCKET', env.MAX_REQUESTS_PER_SOCKET, 100, 1, 1_000_000),
+  }
 }
 
 /**
@@ -127,6 +165,9 @@ function parseDatabaseUrl(url: string, env: NodeJS.ProcessEnv): DatabaseConfig {
       dialect: 'postgres',
       connectionString: url,
       poolMax: parseInteger('DATABASE_POOL_MAX', env.DATABASE_POOL_MAX, 10, 1, 1000),
+      connectTimeoutMs: parseMillis('DATABASE_CONNECT_TIMEOUT', env.DATABASE_CONNECT_TIMEOUT, 5000),
+      queryTimeoutMs: parseMillis('DATABASE_QUERY_TIMEOUT', env.DATABASE_QUERY_TIMEOUT, 10_000),
+      idleInTransactionTimeoutMs: parseMillis('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT', env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT, 30_000),
     }
   }
   throw new ConfigError('DATABASE_URL must start with sqlite: or postgres:// (e.g. sqlite:./data/careers.sqlite).')
@@ -228,6 +269,18 @@ function parseCorsOrigins(raw: string | undefined): string[] {
     }
   }
   return origins
+}
+
+/** A timeout: seconds, or a number with a unit (250ms, 5s, 1m); always at least 1 ms and at most a day. */
+function parseMillis(name: string, raw: string | undefined, fallbackMs: number): number {
+  const value = nonEmpty(raw)
+  if (value === undefined) return fallbackMs
+  const match = /^(\d+)(ms|s|m)?$/.exec(value)
+  const ms = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] ?? 's']! : 0
+  if (!match || ms < 1 || ms > 86_400_000) {
+    throw new ConfigError(`${name} must be a duration from 1ms to 24h, in seconds or with a unit (250ms, 5s, 1m); got "${value}".`)
+  }
+  return ms
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,4 +1,5 @@
 import { buildApp } from './app.js'
+import { startProcess } from './cluster.js'
 import { ConfigError, loadConfig, resolveJwtSecret } from './config.js'
 import { connect } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
@@ -9,9 +10,10 @@ async function main(): Promise<void> {
   const config = resolveJwtSecret(loadConfig())
   const db = connect(config.database)
   try {
-    await migrateToLatest(db)
+    await withDeadline(migrateToLatest(db), config.startupTimeoutMs)
   } catch (error) {
-    await db.destroy()
+    // A database that never answers must not hold the exit either.
+    await withDeadline(db.destroy(), 1000).catch(() => {})
     throw new ConfigError(`Could not prepare the database (${describe(error)}).`)
   }
   const app = await buildApp({ config, db })
@@ -47,11 +49,22 @@ async function main(): Promise<void> {
   }
 }
 
+/** One line, whatever the driver's message looks like. */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  const message = error instanceof Error ? error.message : String(error)
+  return message.split('\n')[0]!.trim().slice(0, 300) || 'unknown error'
 }
 
-main().catch((error: unknown) => {
+/** Startup gives up after STARTUP_TIMEOUT instead of waiting on a database that does not answer. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s, see STARTUP_TIMEOUT`)), ms)
+  })
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer))
+}
+
+startProcess(main).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`error: ${error.message}\n`)
   } else {

@@ -1,43 +1,128 @@
+import { EventEmitter } from 'node:events'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely'
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  type DatabaseConnection,
+  type Driver,
+  type PostgresPool,
+  type PostgresPoolClient,
+} from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config.js'
 import type { Database } from './database.js'
+import { sqlDialectFor, type DialectName, type SqlDialect } from './dialect.js'
+import { isConnectionFailure } from './failures.js'
+import { CachingSqliteDialect } from './sqlite-driver.js'
 
 export type Db = Kysely<Database>
-export type DialectName = 'sqlite' | 'postgres'
+export type { SqlDialect }
 
 const PG_INT8 = 20
 const PG_TIMESTAMP = 1114
 const PG_TIMESTAMPTZ = 1184
 
+const failureEvents = new WeakMap<object, EventEmitter>()
+const sqlDialects = new WeakMap<Db, SqlDialect>()
+
 export function connect(config: DatabaseConfig): Db {
-  return new Kysely<Database>({
-    dialect: config.dialect === 'sqlite' ? sqliteDialect(config.filename) : postgresDialect(config),
+  const events = new EventEmitter()
+  const report = (error: unknown): boolean => events.emit('failure', error)
+  const db = new Kysely<Database>({
+    dialect: config.dialect === 'sqlite' ? sqliteDialect(config.filename) : postgresDialect(config, report),
   })
+  failureEvents.set(db, events)
+  if (config.dialect === 'sqlite') sqliteFiles.set(db, config.filename)
+  sqlDialects.set(db, sqlDialectFor(config.dialect))
+  return db
 }
+
+/** The SQL strategies `connect` chose for this database (decided once, not per query). */
+export function sqlDialect(db: Db): SqlDialect {
+  let chosen = sqlDialects.get(db)
+  if (chosen === undefined) {
+    chosen = sqlDialectFor(dialectOf(db))
+    sqlDialects.set(db, chosen)
+  }
+  return chosen
+}
+
+/** Connection failures nobody is waiting on (an idle PostgreSQL connection dropped by the server or the network). */
+export function onBackgroundFailure(db: Db, listener: (error: unknown) => void): void {
+  failureEvents.get(db)?.on('failure', listener)
+}
+
+/** The SQLite file (or `:memory:`) behind a Kysely instance from `connect`; undefined on PostgreSQL. */
+export function sqliteFilename(db: Db): string | undefined {
+  return sqliteFiles.get(db)
+}
+const sqliteFiles = new WeakMap<object, string>()
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations hold a Kysely<any>
 export function dialectOf(db: Kysely<any>): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite'
 }
 
-function sqliteDialect(filename: string): SqliteDialect {
+function sqliteDialect(filename: string): CachingSqliteDialect {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
   const database = new SqliteDatabase(filename)
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
-  return new SqliteDialect({ database })
+  return new SafeCachingSqliteDialect(database)
 }
 
-function postgresDialect(config: Extract<DatabaseConfig, { dialect: 'postgres' }>): PostgresDialect {
+/**
+ * A ROLLBACK that fails must not replace the error that caused it: after SQLITE_FULL or SQLITE_IOERR SQLite
+ * has already rolled back ("cannot rollback - no transaction is active"), and a PostgreSQL connection that
+ * broke mid-transaction cannot roll back at all (Kysely then discards it). Kysely rethrows the original.
+ */
+function withSafeRollback(driver: Driver): Driver {
+  return new Proxy(driver, {
+    get(target, property) {
+      if (property === 'rollbackTransaction') {
+        return async (connection: DatabaseConnection): Promise<void> => {
+          try {
+            await target.rollbackTransaction(connection)
+          } catch {
+            // the caller's own error is what gets thrown and logged
+          }
+        }
+      }
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+    },
+  })
+}
+
+class SafeCachingSqliteDialect extends CachingSqliteDialect {
+  override createDriver(): Driver {
+    return withSafeRollback(super.createDriver())
+  }
+}
+
+class SafePostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    return withSafeRollback(super.createDriver())
+  }
+}
+
+function postgresDialect(config: Extract<DatabaseConfig, { dialect: 'postgres' }>, report: (error: unknown) => void): PostgresDialect {
   const pool = new pg.Pool({
     connectionString: config.connectionString,
     max: config.poolMax,
+    // Every wait is bounded: a connection (new or from the pool), each statement on the server, and the
+    // client's wait for an answer (holds when the server or the network is frozen and nothing comes back).
+    connectionTimeoutMillis: config.connectTimeoutMs,
+    statement_timeout: config.queryTimeoutMs,
+    query_timeout: config.queryTimeoutMs + 500,
+    idle_in_transaction_session_timeout: config.idleInTransactionTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     // Counts and ids as numbers, timestamps as the same ISO strings SQLite stores.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
@@ -47,9 +132,40 @@ function postgresDialect(config: Extract<DatabaseConfig, { dialect: 'postgres' }
       }) as typeof pg.types.getTypeParser,
     },
   })
-  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  // A client that loses its connection emits 'error', idle or checked out; without a listener for its whole
+  // life that crashes the process. The pool drops such a client when it is released.
+  // The pool re-emits an idle client's error, already reported by the client's own listener.
   pool.on('error', () => {})
-  return new PostgresDialect({ pool })
+  pool.on('connect', (client) => client.on('error', report))
+  return new SafePostgresDialect({ pool: replacingBrokenClients(pool) })
+}
+
+/**
+ * Hands Kysely pool clients that are destroyed, not reused, after a connection failure. pg keeps a client
+ * whose query timed out on the client side (the query may still be running), and later queries on it would
+ * wait behind that one; after such a failure every further query on the client fails at once.
+ */
+function replacingBrokenClients(pool: pg.Pool): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect()
+      let broken: unknown
+      const query = (...args: unknown[]): unknown => {
+        if (broken !== undefined) return Promise.reject(broken)
+        const result = (client.query as (...a: unknown[]) => unknown)(...args)
+        if (!(result instanceof Promise)) return result
+        return result.catch((error: unknown) => {
+          if (isConnectionFailure(error)) broken = error
+          throw error
+        })
+      }
+      return {
+        query: query as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(destroy === true || broken !== undefined),
+      }
+    },
+    end: () => pool.end(),
+  }
 }
 
 /** `2024-01-15 10:30:00.123+00` → `2024-01-15T10:30:00.123Z` (milliseconds, as JavaScript writes them). */

@@ -21,6 +21,8 @@ export interface UsersTable {
   followers_count: Generated<number>
   following_count: Generated<number>
   posts_count: Generated<number>
+  likes_received: Generated<number>
+  comments_received: Generated<number>
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -45,14 +47,28 @@ export interface FollowsTable {
 export interface PostsTable {
   id: Generated<number>
   author_id: number
+  title: string
   content: string
+  post_type: Generated<PostType>
+  /** The shared original of a share-post; null for a post, and once the original is deleted. */
+  original_post_id: number | null
   likes_count: Generated<number>
   comments_count: Generated<number>
+  shares_count: Generated<number>
   created_at: Timestamp
   updated_at: Timestamp
 }
 
 export interface LikesTable {
+  id: Generated<number>
+  post_id: number
+  user_id: number
+  created_at: Timestamp
+}
+
+export type PostType = 'post' | 'share'
+
+export interface SharesTable {
   id: Generated<number>
   post_id: number
   user_id: number
@@ -75,4 +91,5 @@ export interface Database {
   posts: PostsTable
   likes: LikesTable
   comments: CommentsTable
+  shares: SharesTable
 }

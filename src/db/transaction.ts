@@ -90,10 +90,15 @@ const CONSTRAINT_FIELDS: Record<string, ConstraintField> = {
   'users.email_key': { field: 'email', message: 'A user with that email already exists.' },
   follows_pair_unique: { field: 'following', message: 'You are already following this user.' },
   'follows.follower_id, follows.following_id': { field: 'following', message: 'You are already following this user.' },
+  // Likes and shares are inserted with `on conflict do nothing`; listed for any other writer.
+  likes_post_user_unique: { field: 'post', message: 'Post already liked' },
+  'likes.post_id, likes.user_id': { field: 'post', message: 'Post already liked' },
+  shares_post_user_unique: { field: 'post', message: 'Post already shared' },
+  'shares.post_id, shares.user_id': { field: 'post', message: 'Post already shared' },
 }
 
 /** The constraint name a unique violation broke (PostgreSQL), or SQLite's column list; undefined otherwise. */
-export function uniqueViolation(error: unknown): string | undefined {
+function uniqueViolation(error: unknown): string | undefined {
   const { code, constraint, message } = (error ?? {}) as DriverError
   if (code === '23505') return String(constraint ?? '')
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {

@@ -1,30 +1,51 @@
 import type { FastifyReply as Reply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { notAuthenticated, tokenNotValid } from '../errors.js'
-import { prepareDummyHash } from '../modules/auth/passwords.js'
-import { findSessionUser, purgeExpiredSessions } from '../modules/auth/sessions.repository.js'
-import type { TokenService } from '../modules/auth/tokens.js'
-import type { UserRow } from '../modules/users/users.repository.js'
+
+/** The authenticated user, as handlers see it: never the password hash. */
+export interface Caller {
+  id: number
+  username: string
+  email: string
+  first_name: string
+  last_name: string
+  bio: string
+  avatar: string | null
+  created_at: string
+  updated_at: string
+  posts_count: number
+  followers_count: number
+  following_count: number
+}
+
+/** What a valid access token says: whose it is and which session it belongs to. */
+export interface AccessClaims {
+  userId: number
+  sessionId: string
+}
+
+export interface AuthOptions {
+  /** The claims of a well-signed, unexpired access token; null for anything else. */
+  verifyAccess: (token: string) => AccessClaims | null
+  /** The active user of an open session; undefined when the session ended or the user is gone. */
+  resolveSession: (userId: number, sessionId: string) => Promise<Caller | undefined>
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
-    tokens: TokenService
     /** onRequest hook: a valid access token of an open session is required (checked before the body, as in DRF). */
     authenticate: (request: FastifyRequest, reply: Reply) => Promise<void>
     /** onRequest hook: a token is optional, but one that is sent must be valid (as in DRF). */
     identify: (request: FastifyRequest, reply: Reply) => Promise<void>
   }
   interface FastifyRequest {
-    user: UserRow | null
+    user: Caller | null
     sessionId: string | null
   }
 }
 
-const PURGE_INTERVAL_MS = 10 * 60 * 1000
-
-export default fp<{ tokens: TokenService }>(
-  async (app, { tokens }) => {
-    app.decorate('tokens', tokens)
+export default fp<AuthOptions>(
+  async (app, { verifyAccess, resolveSession }) => {
     app.decorateRequest('user', null)
     app.decorateRequest('sessionId', null)
 
@@ -34,31 +55,17 @@ export default fp<{ tokens: TokenService }>(
         if (required) throw notAuthenticated()
         return
       }
-      const claims = token === null ? null : tokens.verify(token, 'access')
+      const claims = token === null ? null : verifyAccess(token)
       if (claims === null) throw tokenNotValid()
-      const user = await findSessionUser(app.db, claims.user_id, claims.sid, new Date().toISOString())
+      const user = await resolveSession(claims.userId, claims.sessionId)
       // An ended session, a deactivated or deleted user: the token no longer stands for anyone.
       if (user === undefined) throw tokenNotValid()
       request.user = user
-      request.sessionId = claims.sid
+      request.sessionId = claims.sessionId
     }
 
     app.decorate('authenticate', (request: FastifyRequest) => resolveCaller(request, true))
     app.decorate('identify', (request: FastifyRequest) => resolveCaller(request, false))
-
-    const purge = async (): Promise<void> => {
-      try {
-        const purged = await purgeExpiredSessions(app.db, new Date().toISOString())
-        if (purged > 0) app.log.info({ purged }, 'expired sessions purged')
-      } catch (error) {
-        app.log.warn({ err: error }, 'purging expired sessions failed')
-      }
-    }
-    const timer = setInterval(() => void purge(), PURGE_INTERVAL_MS).unref()
-    app.addHook('onReady', async () => {
-      await Promise.all([purge(), prepareDummyHash()])
-    })
-    app.addHook('onClose', async () => clearInterval(timer))
   },
   { name: 'auth', dependencies: ['db'] },
 )
@@ -75,7 +82,7 @@ function bearerToken(header: string | undefined): string | null | undefined {
 }
 
 /** The authenticated caller; for handlers behind `app.authenticate`. */
-export function caller(request: FastifyRequest): UserRow {
+export function caller(request: FastifyRequest): Caller {
   if (request.user === null) throw notAuthenticated()
   return request.user
 }

@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin'
-import type { Db } from '../db/connect.js'
+import { onBackgroundFailure, type Db } from '../db/connect.js'
+import { causeOf } from '../db/failures.js'
+import { logLimited } from '../lib/log-limiter.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,6 +13,10 @@ declare module 'fastify' {
 export default fp<{ db: Db }>(
   async (app, { db }) => {
     app.decorate('db', db)
+    onBackgroundFailure(db, (error) => {
+      const cause = causeOf(error)
+      logLimited(app.log, 'warn', `background:${cause.code}:${cause.message}`, { cause }, 'database connection lost')
+    })
     app.addHook('onClose', async () => db.destroy())
   },
   { name: 'db' },

@@ -1,6 +1,11 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
+import type { ServerOptions } from 'node:http'
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions, HTTPMethods } from 'fastify'
 import fp from 'fastify-plugin'
+import type { HttpLimits } from '../config.js'
+import { causeOf, isUnavailable } from '../db/failures.js'
 import { HttpError, badRequest } from '../errors.js'
+import { logLimited } from '../lib/log-limiter.js'
 import { isPlainObject, notAnObject } from '../lib/validation.js'
 
 export const BODY_LIMIT_BYTES = 64 * 1024
@@ -11,8 +16,9 @@ const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELE
  * The contract's HTTP rules in one place: JSON only (415 otherwise), 400 for broken or non-object JSON,
  * 413 over 64 KiB, DRF-style error bodies, 404 `Not found.`, and no internals in a 500.
  */
-export default fp(
-  async (app) => {
+export default fp<{ maxRequestsPerSocket: number }>(
+  async (app, { maxRequestsPerSocket }) => {
+    capRequestsPerConnection(app, maxRequestsPerSocket)
     const parseJson = app.getDefaultJsonParser('error', 'error')
     app.removeAllContentTypeParsers()
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -49,8 +55,81 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
   if (status >= 400 && status < 500) {
     return reply.code(status).send({ detail: status === 400 ? 'Bad request.' : (error.message || 'Bad request.') })
   }
-  request.log.error({ err: error }, 'request failed')
+  if (isUnavailable(error)) {
+    // A known outage: one short line with the driver's cause, no stack, at most one per kind per second.
+    const cause = causeOf(error)
+    logLimited(request.log, 'error', `unavailable:${cause.code}:${cause.message}`, { cause }, 'database unavailable')
+    return reply.code(503).send({ detail: 'Service temporarily unavailable.' })
+  }
+  const cause = causeOf(error)
+  logLimited(request.log, 'error', `internal:${cause.code}:${cause.message}`, { err: error }, 'request failed')
   return reply.code(500).send({ detail: 'Internal server error.' })
+}
+
+/**
+ * Node's HTTP server limits for slow or greedy clients: the whole request (headers and body) must arrive within
+ * `requestTimeoutMs`, the headers within `headersTimeoutMs`; an idle kept-alive connection closes after
+ * `keepAliveTimeoutMs`.
+ */
+export function serverOptions(limits: HttpLimits): Pick<
+  FastifyServerOptions,
+  'requestTimeout' | 'keepAliveTimeout' | 'clientErrorHandler'
+> & { http: ServerOptions } {
+  const shortest = Math.min(limits.requestTimeoutMs, limits.headersTimeoutMs)
+  return {
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks the timeouts every `connectionsCheckingInterval` (30 s by default): check often enough
+    // that a 30 s limit ends a request well before 40 s.
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(shortest / 4))) },
+    clientErrorHandler,
+  }
+}
+
+/**
+ * A connection serves at most `max` requests: the last one is answered with `Connection: close` and the
+ * connection closes after it; requests pipelined beyond it are not processed (the client sends them again on
+ * a new connection, as HTTP/1.1 asks). One client's deep pipeline cannot hold the process for long.
+ * (Node's own `maxRequestsPerSocket` answers each extra request with a bare 503 and keeps the connection open.)
+ */
+function capRequestsPerConnection(app: FastifyInstance, max: number): void {
+  const served = new WeakMap<object, number>()
+  app.addHook('onRequest', (request, reply, done) => {
+    const socket = request.raw.socket as Socket | undefined
+    if (socket === undefined || socket === null) return done()
+    const count = (served.get(socket) ?? 0) + 1
+    served.set(socket, count)
+    if (count > max) {
+      socket.pause()
+      reply.hijack()
+      return
+    }
+    if (count === max) void reply.header('connection', 'close')
+    done()
+  })
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'Request timeout.'],
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'Request header fields too large.'],
+}
+
+/** Errors Node raises before Fastify sees a request (timeouts, unparsable HTTP), in the contract's shape. */
+function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, reason, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'Bad request.']
+  this.log.debug({ code: error.code }, 'client error')
+  // Only when no response is being written on this connection (a request whose body is still arriving has
+  // none yet), so that an answer is never spliced into another one.
+  const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (socket.writable && (pending === undefined || pending === null || pending.headersSent !== true)) {
+    const body = JSON.stringify({ detail })
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(error)
 }
 
 function mediaType(request: FastifyRequest): string {

@@ -1,4 +1,5 @@
-import rateLimit from '@fastify/rate-limit'
+import { createRequire } from 'node:module'
+import rateLimit, { type FastifyRateLimitStore, type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
@@ -34,6 +35,15 @@ export interface RateLimitOptions {
 }
 
 const REDIS_TIMEOUT_MS = 500
+
+// @fastify/rate-limit's own Redis store (it exports none). Its `child` names keys after the route, which a
+// hook made by `app.rateLimit()` does not have (keys came out as `…undefinedundefined-…`); ours carry their name.
+const RedisStore = createRequire(import.meta.url)('@fastify/rate-limit/store/RedisStore.js') as new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  redis: Redis,
+  key: string,
+) => FastifyRateLimitStore
 const letThrough: LimitHook = async () => {}
 
 /**
@@ -54,8 +64,7 @@ export default fp<RateLimitOptions>(
     await app.register(rateLimit, {
       global: false,
       skipOnError: true,
-      nameSpace: `${keyPrefix}ip:`,
-      ...(redis ? { redis } : {}),
+      ...(redis ? { store: redisStore(redis, `${keyPrefix}ip:`) } : {}),
       errorResponseBuilder: (_request, context) => throttled(context.ttl),
     })
     const perIp = (name: string, limit: Limit): LimitHook => {
@@ -65,9 +74,9 @@ export default fp<RateLimitOptions>(
       }
     }
 
-    const failures = accountLimiter(limits.loginFailuresPerAccount, redis, `${keyPrefix}login-failures:`)
+    const failures = accountLimiter(limits.loginFailuresPerAccount, redis, `${keyPrefix}login-failures`)
     // Each attempt is counted as a failure before its password is checked (so that parallel attempts cannot
-    // overshoot the limit), and given back when it succeeds.
+    // overshoot the limit), and given back unless it answers 401 (a success, or a failure of ours such as a 503).
     const reserved = new WeakMap<FastifyRequest, string>()
     const loginFailures: LimitHook = async (request) => {
       const key = await accountKey((request.body as { username: string }).username)
@@ -81,7 +90,8 @@ export default fp<RateLimitOptions>(
     }
     app.addHook('onSend', async (request, reply) => {
       const key = reserved.get(request)
-      if (key === undefined || reply.statusCode !== 200) return
+      if (key === undefined || reply.statusCode === 401) return
+      reserved.delete(request)
       try {
         await failures.reward(key, 1)
       } catch (error) {
@@ -99,13 +109,24 @@ export default fp<RateLimitOptions>(
 )
 
 /** DRF's throttled answer, with `Retry-After` in whole seconds (at least 1). */
-export function throttled(msBeforeNext: number): HttpError {
+function throttled(msBeforeNext: number): HttpError {
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000))
   return new HttpError(
     429,
     { detail: `Request was throttled. Expected available in ${seconds} seconds.` },
     { 'retry-after': String(seconds) },
   )
+}
+
+/** The library's Redis store with one flat key space: `<prefix>ip:<limit name>:<client ip>`. */
+function redisStore(redis: Redis, nameSpace: string): FastifyRateLimitStoreCtor {
+  const store = new RedisStore(false, false, redis, nameSpace)
+  return class FlatRedisStore implements FastifyRateLimitStore {
+    incr = store.incr.bind(store)
+    child(): FastifyRateLimitStore {
+      return this
+    }
+  }
 }
 
 function accountLimiter(limit: Limit, redis: Redis | undefined, keyPrefix: string): RateLimiterAbstract {

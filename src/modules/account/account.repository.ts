@@ -10,13 +10,10 @@ export interface SessionRow {
   ip: string | null
 }
 
-export interface FollowPair {
-  follower_id: number
-  following_id: number
-}
-
-/** The id of the account a login names (username first, then email; both lower-cased keys), without its hash. */
-export async function findLoginAccountId(db: Db, key: string): Promise<number | undefined> {
+/** The id of the account a login names (username first, then email, any case), without reading its hash. */
+export async function findLoginAccountId(db: Db, identifier: string): Promise<number | undefined> {
+  // The users module's identity keys: lower-cased username and email.
+  const key = identifier.toLowerCase()
   const rows = await db
     .selectFrom('users')
     .select(['id', 'username_key'])
@@ -63,24 +60,6 @@ export async function endSessions(db: Db | Trx, userId: number, keepSessionId: s
   let query = db.deleteFrom('sessions').where('user_id', '=', userId)
   if (keepSessionId !== null) query = query.where('id', '<>', keepSessionId)
   await query.execute()
-}
-
-/**
- * Locks the user's row for the rest of the transaction (PostgreSQL; SQLite has one writer anyway), so that
- * no follow of it can commit between our reading its follows and deleting it. False when it is gone.
- */
-export async function lockUser(trx: Trx, userId: number, now: string): Promise<boolean> {
-  const row = await trx.updateTable('users').set({ updated_at: now }).where('id', '=', userId).returning('id').executeTakeFirst()
-  return row !== undefined
-}
-
-/** Deletes every follow the user made or received; returns exactly the deleted pairs (for the counters). */
-export async function deleteFollowsOf(trx: Trx, userId: number): Promise<FollowPair[]> {
-  return trx
-    .deleteFrom('follows')
-    .where((eb) => eb.or([eb('follower_id', '=', userId), eb('following_id', '=', userId)]))
-    .returning(['follower_id', 'following_id'])
-    .execute()
 }
 
 export async function deleteUserRow(trx: Trx, userId: number): Promise<void> {

@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { bearerAuth, errorResponses, Message, UsernameParams } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
-import { userFromPath } from '../users/users.lookup.js'
-import { userStats } from '../users/users.repository.js'
-import { Stats } from '../users/users.schemas.js'
+import { profileFromPath, Stats, statsOf } from '../users/index.js'
 import { ChangePasswordBody, DeleteAccountBody, SessionParams, SessionsResponse } from './account.schemas.js'
 import { changePassword, deleteAccount, endAllSessions, endSession, listSessions } from './account.service.js'
 
@@ -21,10 +19,8 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const user = await userFromPath(request, request.params.username)
-      const stats = await userStats(app.db, user.id)
-      if (stats === undefined) throw new Error('the user has no row')
-      return stats
+      const user = await profileFromPath(app.db, request.params.username, request.user)
+      return statsOf(app.db, user.id)
     },
   )
 

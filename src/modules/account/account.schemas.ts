@@ -4,7 +4,7 @@ import { Timestamp } from '../../lib/schemas.js'
 const PASSWORD_MAX = 128
 const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX, examples: ['password123'] })
 
-export const Session = Type.Object({
+const Session = Type.Object({
   id: Type.String({ description: 'The session id (the `sid` claim of its tokens)' }),
   created_at: Timestamp,
   last_used_at: Timestamp,

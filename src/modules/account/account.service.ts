@@ -1,18 +1,18 @@
 import type { Db } from '../../db/connect.js'
-import { inTransaction, moveCounters, type CounterMove, type Trx } from '../../db/transaction.js'
+import { inTransaction } from '../../db/transaction.js'
 import { FieldErrorCollector, notFound, ValidationError } from '../../errors.js'
-import { hashPassword, verifyPassword } from '../auth/passwords.js'
-import { identityKey, type UserRow } from '../users/users.repository.js'
-import { passwordProblems } from '../users/users.validation.js'
+import type { Caller } from '../../plugins/auth.js'
+import { hashPassword, verifyPassword } from '../auth/index.js'
+import { deleteFollowsOf } from '../follows/index.js'
+import { deleteUserContent } from '../posts/index.js'
+import { passwordProblems } from '../users/index.js'
 import {
-  deleteFollowsOf,
   deleteUserRow,
   endOpenSession,
   endSessions,
   findLoginAccountId,
   findPasswordHash,
   listOpenSessions,
-  lockUser,
   setPasswordHash,
   type SessionRow,
 } from './account.repository.js'
@@ -32,9 +32,8 @@ export interface PasswordChange {
  * the email, in any case, count as one), else the lower-cased name. Costs one indexed lookup, no hash.
  */
 export async function loginAccountKey(db: Db, identifier: string): Promise<string> {
-  const key = identityKey(identifier)
-  const id = await findLoginAccountId(db, key)
-  return id === undefined ? `name:${key}` : `id:${id}`
+  const id = await findLoginAccountId(db, identifier)
+  return id === undefined ? `name:${identifier.toLowerCase()}` : `id:${id}`
 }
 
 export async function listSessions(db: Db, userId: number, currentSessionId: string | null): Promise<SessionView[]> {
@@ -51,7 +50,7 @@ export async function endAllSessions(db: Db, userId: number): Promise<void> {
 }
 
 /** Checks the old password and the policy, stores the new hash and ends every session but the caller's. */
-export async function changePassword(db: Db, user: UserRow, currentSessionId: string | null, change: PasswordChange): Promise<void> {
+export async function changePassword(db: Db, user: Caller, currentSessionId: string | null, change: PasswordChange): Promise<void> {
   const errors = new FieldErrorCollector()
   for (const problem of passwordProblems(change.new_password, user.username, user.email)) errors.add('new_password', problem)
   if (change.new_password_confirm !== change.new_password) errors.add('new_password_confirm', 'Passwords do not match.')
@@ -66,31 +65,21 @@ export async function changePassword(db: Db, user: UserRow, currentSessionId: st
   })
 }
 
-/** Deletes the account and everything it made, moving every count it touched, in one transaction. */
+/**
+ * Deletes the account and everything it made, moving every count it touched, in one transaction.
+ * On PostgreSQL `deleteUserContent` first locks the user row (FOR UPDATE), so that nothing of the user's can
+ * start meanwhile. Others take that row last (counters go posts before users), so a like, comment or unfollow
+ * touching this user that is already in flight can deadlock with us: PostgreSQL aborts one side (40P01) and
+ * `inTransaction` retries it; once we commit, the retried write finds the user or post gone (400/404).
+ */
 export async function deleteAccount(db: Db, userId: number, password: string): Promise<void> {
   if (!(await passwordIsRight(db, userId, password))) throw ValidationError.field('password', 'Incorrect password.')
   await inTransaction(db, async (trx) => {
-    if (!(await lockUser(trx, userId, new Date().toISOString()))) return
-    await deleteContentOf(trx, userId)
-    await deleteFollowsAndMoveCounts(trx, userId)
+    await deleteUserContent(trx, userId)
+    await deleteFollowsOf(trx, userId)
     await endSessions(trx, userId, null)
     await deleteUserRow(trx, userId)
   })
-}
-
-/** Posts, likes, comments and shares, with the counts they hold on other users and posts. */
-async function deleteContentOf(_trx: Trx, _userId: number): Promise<void> {
-  // The posts module's `deleteUserContent(trx, userId)` goes here once it is merged.
-}
-
-async function deleteFollowsAndMoveCounts(trx: Trx, userId: number): Promise<void> {
-  const pairs = await deleteFollowsOf(trx, userId)
-  const moves: CounterMove[] = pairs.map((pair) =>
-    pair.follower_id === userId
-      ? { table: 'users', id: pair.following_id, deltas: { followers_count: -1 } }
-      : { table: 'users', id: pair.follower_id, deltas: { following_count: -1 } },
-  )
-  await moveCounters(trx, moves)
 }
 
 async function passwordIsRight(db: Db, userId: number, password: string): Promise<boolean> {

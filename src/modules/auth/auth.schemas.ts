@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox'
 import { refined } from '../../lib/validation.js'
-import { Avatar, Bio, Email, FirstName, LastName, OwnProfile } from '../users/users.schemas.js'
-import { checkProfileFields, isReservedUsername, passwordProblems, USERNAME_PATTERN } from '../users/users.validation.js'
+import { Avatar, Bio, checkProfileFields, Email, FirstName, isReservedUsername, LastName, OwnProfile, passwordProblems, USERNAME_PATTERN } from '../users/index.js'
 
-export const MAX_PASSWORD_LENGTH = 128
+const MAX_PASSWORD_LENGTH = 128
 
 const Username = Type.String({
   minLength: 3,
@@ -39,7 +38,7 @@ export const RegisterBody = refined(
   },
 )
 
-export const RegisteredUser = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'created_at'])
+const RegisteredUser = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'created_at'])
 
 export const RegisterResponse = Type.Object({ user: RegisteredUser, access: Type.String(), refresh: Type.String() })
 

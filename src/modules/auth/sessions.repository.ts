@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.js'
-import type { UserRow } from '../users/users.repository.js'
+import { PROFILE_COLUMNS, type Profile } from '../users/index.js'
 
 export interface NewSession {
   id: string
@@ -26,27 +26,16 @@ export async function createSession(db: Db, session: NewSession, now: string): P
 }
 
 /** The active user of an open session: one indexed lookup per authenticated request. */
-export async function findSessionUser(db: Db, userId: number, sessionId: string, now: string): Promise<UserRow | undefined> {
+export async function findSessionUser(db: Db, userId: number, sessionId: string, now: string): Promise<Profile | undefined> {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('users')
+    .select(PROFILE_COLUMNS)
     .where('sessions.id', '=', sessionId)
     .where('sessions.user_id', '=', userId)
     .where('sessions.expires_at', '>', now)
     .where('users.is_active', '=', sql.lit(true))
     .executeTakeFirst()
-}
-
-export async function sessionIsOpen(db: Db, userId: number, sessionId: string, now: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('sessions')
-    .select('id')
-    .where('id', '=', sessionId)
-    .where('user_id', '=', userId)
-    .where('expires_at', '>', now)
-    .executeTakeFirst()
-  return row !== undefined
 }
 
 export async function touchSession(db: Db, sessionId: string, now: string): Promise<void> {

@@ -1,6 +1,7 @@
-import { sql } from 'kysely'
+import { sql, type AliasableExpression, type ExpressionBuilder, type SqlBool } from 'kysely'
 import type { Db } from '../../db/connect.js'
-import { isFollowing, toSummary, type UserSummaryRow } from '../users/users.repository.js'
+import type { Database } from '../../db/database.js'
+import { moveCounters, type CounterMove, type Trx } from '../../db/transaction.js'
 
 export interface FollowView {
   id: number
@@ -11,24 +12,50 @@ export interface FollowView {
   created_at: string
 }
 
+export interface ConnectionRow {
+  id: number
+  username: string
+  first_name: string
+  last_name: string
+  avatar: string | null
+  is_following: boolean
+}
+
 export interface Page {
   limit: number
   offset: number
 }
 
-/** Inserts the follow and moves both counters in the caller's transaction; a duplicate throws a unique violation. */
-export async function insertFollow(trx: Db, followerId: number, followingId: number, now: string): Promise<number> {
-  const { id } = await trx
+function counterMoves(followerId: number, followingId: number, delta: 1 | -1): CounterMove[] {
+  return [
+    { table: 'users', id: followerId, deltas: { following_count: delta } },
+    { table: 'users', id: followingId, deltas: { followers_count: delta } },
+  ]
+}
+
+/**
+ * Inserts the follow and moves both counters; undefined when the pair already exists (nothing changes).
+ * A missing user surfaces as the driver's foreign-key violation.
+ */
+export async function insertFollow(
+  trx: Trx,
+  followerId: number,
+  followingId: number,
+  now: string,
+): Promise<{ id: number; created_at: string } | undefined> {
+  const inserted = await trx
     .insertInto('follows')
     .values({ follower_id: followerId, following_id: followingId, created_at: now })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await adjustCounters(trx, followerId, followingId, 1)
-  return Number(id)
+    .onConflict((oc) => oc.columns(['follower_id', 'following_id']).doNothing())
+    .returning(['id', 'created_at'])
+    .executeTakeFirst()
+  if (inserted === undefined) return undefined
+  await moveCounters(trx, counterMoves(followerId, followingId, 1))
+  return { id: Number(inserted.id), created_at: inserted.created_at }
 }
 
 /** Deletes the follow and moves both counters back; false when there was nothing to delete. */
-export async function deleteFollow(trx: Db, followerId: number, followingId: number): Promise<boolean> {
+export async function deleteFollow(trx: Trx, followerId: number, followingId: number): Promise<boolean> {
   const deleted = await trx
     .deleteFrom('follows')
     .where('follower_id', '=', followerId)
@@ -36,23 +63,35 @@ export async function deleteFollow(trx: Db, followerId: number, followingId: num
     .returning('id')
     .executeTakeFirst()
   if (deleted === undefined) return false
-  await adjustCounters(trx, followerId, followingId, -1)
+  await moveCounters(trx, counterMoves(followerId, followingId, -1))
   return true
 }
 
-export async function followExists(db: Db, followerId: number, followingId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('follows')
-    .select('id')
-    .where('follower_id', '=', followerId)
-    .where('following_id', '=', followingId)
-    .executeTakeFirst()
-  return row !== undefined
+/**
+ * For account deletion, inside its transaction: deletes every follow the user made or received and moves
+ * the counts of the users on the other side (the user's own row goes with the account).
+ */
+export async function deleteFollowsOf(trx: Trx, userId: number): Promise<void> {
+  const pairs = await trx
+    .deleteFrom('follows')
+    .where((eb) => eb.or([eb('follower_id', '=', userId), eb('following_id', '=', userId)]))
+    .returning(['follower_id', 'following_id'])
+    .execute()
+  await moveCounters(
+    trx,
+    pairs.flatMap((pair) => counterMoves(pair.follower_id, pair.following_id, -1)),
+  )
 }
 
-export async function findFollowView(db: Db, id: number): Promise<FollowView> {
-  const row = await followViews(db).where('follows.id', '=', id).executeTakeFirstOrThrow()
-  return { ...row, id: Number(row.id) }
+/** Which of `ids` the viewer follows: one `IN` query on the pair index. */
+export async function followedAmong(db: Db, viewerId: number, ids: readonly number[]): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('follows')
+    .select('following_id')
+    .where('follower_id', '=', viewerId)
+    .where('following_id', 'in', [...ids])
+    .execute()
+  return new Set(rows.map((row) => row.following_id))
 }
 
 /** The follows `followerId` made, newest first. */
@@ -76,7 +115,7 @@ export async function listConnections(
   side: 'followers' | 'following',
   viewerId: number | null,
   page: Page,
-): Promise<{ count: number; results: UserSummaryRow[] }> {
+): Promise<{ count: number; results: ConnectionRow[] }> {
   const [anchor, other] = side === 'followers' ? (['following_id', 'follower_id'] as const) : (['follower_id', 'following_id'] as const)
   const scope = db
     .selectFrom('follows')
@@ -93,7 +132,19 @@ export async function listConnections(
     .limit(page.limit)
     .offset(page.offset)
     .execute()
-  return { count: Number(count), results: rows.map(toSummary) }
+  return { count: Number(count), results: rows.map((row) => ({ ...row, is_following: Boolean(row.is_following) })) }
+}
+
+/** Whether `viewerId` follows the row's `users.id`; one correlated lookup on the follows pair index. */
+function isFollowing(eb: ExpressionBuilder<Database, 'users'>, viewerId: number | null): AliasableExpression<SqlBool> {
+  if (viewerId === null) return sql.lit(false)
+  return eb.exists(
+    eb
+      .selectFrom('follows')
+      .select(sql.lit(1).as('one'))
+      .where('follows.follower_id', '=', viewerId)
+      .whereRef('follows.following_id', '=', 'users.id'),
+  )
 }
 
 function followViews(db: Db) {
@@ -109,19 +160,4 @@ function followViews(db: Db) {
       'followed.username as following_username',
       'follows.created_at',
     ])
-}
-
-/** Always lower id first, so that two transactions touching the same pair of users cannot deadlock. */
-async function adjustCounters(trx: Db, followerId: number, followingId: number, delta: 1 | -1): Promise<void> {
-  const updates = [
-    { id: followerId, column: 'following_count' as const },
-    { id: followingId, column: 'followers_count' as const },
-  ].sort((a, b) => a.id - b.id)
-  for (const { id, column } of updates) {
-    await trx
-      .updateTable('users')
-      .set((eb) => ({ [column]: eb(column, '+', delta) }))
-      .where('id', '=', id)
-      .execute()
-  }
 }

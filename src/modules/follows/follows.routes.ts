@@ -1,17 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { badRequest, FieldErrorCollector, ValidationError } from '../../errors.js'
-import { foreignKeyViolation, inTransaction, uniqueViolation } from '../../db/errors.js'
+import { FieldErrorCollector } from '../../errors.js'
 import { readBatch, type Batch } from '../../lib/paging.js'
 import { bearerAuth, errorResponses, Message, UsernameParams } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
-import { findActiveUserById } from '../users/users.repository.js'
-import { userFromPath } from '../users/users.lookup.js'
-import { deleteFollow, findFollowView, followExists, insertFollow, listConnections, listFollowsMadeBy } from './follows.repository.js'
+import { profileFromPath } from '../users/index.js'
 import { Follow, FollowBody, FollowList, PagingQuery, UserSummaryList } from './follows.schemas.js'
+import { follow, listConnections, listFollowsMadeBy, unfollow } from './follows.service.js'
 
 const LIST_LIMITS = { defaultSize: 100, maxSize: 1000 }
-const MAX_ID = 2 ** 31 - 1
-const ALREADY_FOLLOWING = 'You are already following this user.'
 
 const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -26,27 +22,7 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Follow, ...errorResponses(400, 401, 415) },
       },
     },
-    async (request, reply) => {
-      const follower = caller(request)
-      const followingId = request.body.following
-      if (followingId === follower.id) throw ValidationError.field('following', 'You cannot follow yourself.')
-      const target = followingId >= 1 && followingId <= MAX_ID ? await findActiveUserById(app.db, followingId) : undefined
-      if (target === undefined) throw ValidationError.field('following', `Invalid pk "${followingId}" - object does not exist.`)
-      if (await followExists(app.db, follower.id, target.id)) throw ValidationError.field('following', ALREADY_FOLLOWING)
-
-      try {
-        const follow = await inTransaction(app.db, async (trx) => {
-          const id = await insertFollow(trx, follower.id, target.id, new Date().toISOString())
-          return findFollowView(trx, id)
-        })
-        return reply.code(201).send(follow)
-      } catch (error) {
-        // A concurrent request won the race for the same pair, or the target was deleted meanwhile.
-        if (uniqueViolation(error)?.includes('follow')) throw ValidationError.field('following', ALREADY_FOLLOWING)
-        if (foreignKeyViolation(error)) throw ValidationError.field('following', `Invalid pk "${followingId}" - object does not exist.`)
-        throw error
-      }
-    },
+    async (request, reply) => reply.code(201).send(await follow(app.db, caller(request), request.body.following)),
   )
 
   app.delete(
@@ -63,10 +39,8 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const follower = caller(request)
-      const target = await userFromPath(request, request.params.username)
-      const removed = await inTransaction(app.db, (trx) => deleteFollow(trx, follower.id, target.id))
-      if (!removed) throw badRequest(`You are not following ${target.username}.`)
-      return { message: `Stopped following ${target.username}` }
+      const target = await profileFromPath(app.db, request.params.username, follower)
+      return { message: await unfollow(app.db, follower.id, target) }
     },
   )
 
@@ -103,7 +77,7 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request) => {
         const page = readPage(request.query)
-        const user = await userFromPath(request, request.params.username)
+        const user = await profileFromPath(app.db, request.params.username, request.user)
         return listConnections(app.db, user.id, side, request.user?.id ?? null, page)
       },
     )

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { Timestamp } from '../../lib/schemas.js'
-import { UserSummary } from '../users/users.schemas.js'
+import { UserSummary } from '../users/index.js'
 
 export const FollowBody = Type.Object({ following: Type.Integer({ description: 'The id of the user to follow' }) })
 

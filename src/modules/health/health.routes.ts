@@ -1,25 +1,26 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
-import { sql } from 'kysely'
+import { Status } from './health.schemas.js'
+import { createReadiness } from './health.service.js'
 
-const Status = Type.Object({ status: Type.String() })
+const healthRoutes: FastifyPluginAsyncTypebox<{ readyTimeoutMs: number }> = async (app, { readyTimeoutMs }) => {
+  const ready = createReadiness(app.db, readyTimeoutMs)
 
-const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', { schema: { summary: 'Liveness: the process answers', tags: ['operations'], response: { 200: Status } } }, async () => ({
     status: 'ok',
   }))
 
   app.get(
     '/ready',
-    { schema: { summary: 'Readiness: the database answers', tags: ['operations'], response: { 200: Status, 503: Status } } },
+    {
+      schema: {
+        summary: 'Readiness: the database answers and can write, within READY_TIMEOUT',
+        tags: ['operations'],
+        response: { 200: Status, 503: Status },
+      },
+    },
     async (request, reply) => {
-      try {
-        await sql`select 1`.execute(app.db)
-        return { status: 'ok' }
-      } catch (error) {
-        request.log.warn({ err: error }, 'database not reachable')
-        return reply.code(503).send({ status: 'unavailable' })
-      }
+      if (await ready(request.log)) return { status: 'ok' }
+      return reply.code(503).send({ status: 'unavailable' })
     },
   )
 }

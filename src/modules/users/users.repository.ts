@@ -1,8 +1,35 @@
-import { sql, type AliasableExpression, type Expression, type ExpressionBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely'
-import { dialectOf, type Db } from '../../db/connect.js'
+import { sql, type Expression, type ExpressionBuilder, type SqlBool, type Updateable } from 'kysely'
+import { sqlDialect, type Db, type SqlDialect } from '../../db/connect.js'
 import type { Database, UsersTable } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+import type { Caller } from '../../plugins/auth.js'
 
-export type UserRow = Selectable<UsersTable>
+/** Every column a profile shows (the owner sees all of them): never the hash, the keys or `is_active`. */
+export const PROFILE_COLUMNS = [
+  'users.id',
+  'users.username',
+  'users.email',
+  'users.first_name',
+  'users.last_name',
+  'users.bio',
+  'users.avatar',
+  'users.created_at',
+  'users.updated_at',
+  'users.posts_count',
+  'users.followers_count',
+  'users.following_count',
+] as const
+
+export type Profile = Caller
+
+const SUMMARY_COLUMNS = ['users.id', 'users.username', 'users.first_name', 'users.last_name', 'users.avatar'] as const
+
+/** A profile plus what a login checks; the only read of `password_hash`. */
+export interface Credentials extends Profile {
+  username_key: string
+  password_hash: string
+  is_active: boolean | number
+}
 
 export interface NewUser {
   username: string
@@ -32,17 +59,14 @@ export interface UserListQuery {
   descending: boolean
   limit: number
   offset: number
-  /** Whose `is_following` to compute; null for an anonymous caller. */
-  viewerId: number | null
 }
 
-export interface UserSummaryRow {
+export interface UserSummary {
   id: number
   username: string
   first_name: string
   last_name: string
   avatar: string | null
-  is_following: boolean
 }
 
 export interface UserStats {
@@ -56,12 +80,12 @@ export interface UserStats {
 type SearchColumn = 'username' | 'first_name' | 'last_name' | 'bio'
 
 /** Usernames and emails are unique and looked up case-insensitively through these keys. */
-export function identityKey(value: string): string {
+function identityKey(value: string): string {
   return value.toLowerCase()
 }
 
-export async function createUser(db: Db, user: NewUser, now: string): Promise<UserRow> {
-  return db
+export async function createUser(trx: Trx, user: NewUser, now: string): Promise<Profile> {
+  return trx
     .insertInto('users')
     .values({
       username: user.username,
@@ -76,40 +100,37 @@ export async function createUser(db: Db, user: NewUser, now: string): Promise<Us
       created_at: now,
       updated_at: now,
     })
-    .returningAll()
+    .returning(PROFILE_COLUMNS)
     .executeTakeFirstOrThrow()
 }
 
-export async function findActiveUserById(db: Db, id: number): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('id', '=', id).where('is_active', '=', sql.lit(true)).executeTakeFirst()
+/** An active user's id and username (what a relationship to them needs). */
+export async function findActiveUserName(db: Db, id: number): Promise<{ id: number; username: string } | undefined> {
+  return db.selectFrom('users').select(['id', 'username']).where('id', '=', id).where('is_active', '=', sql.lit(true)).executeTakeFirst()
 }
 
-export async function findActiveUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
+export async function findActiveUserByUsername(db: Db, username: string): Promise<Profile | undefined> {
   return db
     .selectFrom('users')
-    .selectAll()
+    .select(PROFILE_COLUMNS)
     .where('username_key', '=', identityKey(username))
     .where('is_active', '=', sql.lit(true))
     .executeTakeFirst()
 }
 
 /** The account a login names, by username first, then by email; active or not (the caller decides). */
-export async function findUserForLogin(db: Db, identifier: string): Promise<UserRow | undefined> {
+export async function findCredentials(db: Db, identifier: string): Promise<Credentials | undefined> {
   const key = identityKey(identifier)
   const rows = await db
     .selectFrom('users')
-    .selectAll()
+    .select([...PROFILE_COLUMNS, 'users.username_key', 'users.password_hash', 'users.is_active'])
     .where((eb) => eb.or([eb('username_key', '=', key), eb('email_key', '=', key)]))
     .limit(2)
     .execute()
   return rows.find((row) => row.username_key === key) ?? rows[0]
 }
 
-export async function takenIdentities(
-  db: Db,
-  username: string,
-  email: string,
-): Promise<{ username: boolean; email: boolean }> {
+export async function takenIdentities(db: Db, username: string, email: string): Promise<{ username: boolean; email: boolean }> {
   const usernameKey = identityKey(username)
   const emailKey = identityKey(email)
   const rows = await db
@@ -133,113 +154,73 @@ export async function emailTakenByAnother(db: Db, email: string, userId: number)
   return row !== undefined
 }
 
-export async function updateProfile(db: Db, userId: number, changes: ProfileChanges, now: string): Promise<UserRow> {
+export async function updateProfile(db: Db, userId: number, changes: ProfileChanges, now: string): Promise<Profile> {
   const values: Updateable<UsersTable> = { ...changes, updated_at: now }
   if (changes.email !== undefined) values.email_key = identityKey(changes.email)
-  return db.updateTable('users').set(values).where('id', '=', userId).returningAll().executeTakeFirstOrThrow()
+  return db.updateTable('users').set(values).where('id', '=', userId).returning(PROFILE_COLUMNS).executeTakeFirstOrThrow()
 }
 
 export async function setUserActive(db: Db, userId: number, active: boolean): Promise<void> {
   await db.updateTable('users').set({ is_active: sql.lit(active) }).where('id', '=', userId).execute()
 }
 
-export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: number; users: UserSummaryRow[] }> {
+/** One page of active users matching the query, with the total; `is_following` is the follows module's business. */
+export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: number; users: UserSummary[] }> {
+  const dialect = sqlDialect(db)
   const filtered = db
     .selectFrom('users')
     .where('users.is_active', '=', sql.lit(true))
-    .where((eb) => eb.and(textFilters(db, eb, query)))
+    .where((eb) => eb.and(textFilters(dialect, eb, query)))
 
   const { total } = await filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
   if (query.offset >= Number(total)) return { total: Number(total), users: [] }
 
-  const direction = query.descending ? 'desc' : 'asc'
-  const rows = await filtered
-    .select(['users.id', 'users.username', 'users.first_name', 'users.last_name', 'users.avatar'])
-    .select((eb) => isFollowing(eb, query.viewerId).as('is_following'))
-    .orderBy(orderExpression(db, query.orderBy), direction)
+  const users = await filtered
+    .select(SUMMARY_COLUMNS)
+    .orderBy(orderExpression(dialect, query.orderBy), query.descending ? 'desc' : 'asc')
     .orderBy('users.id', 'asc')
     .limit(query.limit)
     .offset(query.offset)
     .execute()
-  return { total: Number(total), users: rows.map(toSummary) }
+  return { total: Number(total), users }
 }
 
-/** Whether `viewerId` follows the row's `users.id`; one correlated lookup on the follows pair index. */
-export function isFollowing(eb: ExpressionBuilder<Database, 'users'>, viewerId: number | null): AliasableExpression<SqlBool> {
-  if (viewerId === null) return sql.lit(false)
-  return eb.exists(
-    eb
-      .selectFrom('follows')
-      .select(sql.lit(1).as('one'))
-      .where('follows.follower_id', '=', viewerId)
-      .whereRef('follows.following_id', '=', 'users.id'),
-  )
-}
-
-export function toSummary(row: Omit<UserSummaryRow, 'is_following'> & { is_following: unknown }): UserSummaryRow {
-  return { ...row, is_following: Boolean(row.is_following) }
-}
-
+/** The five stored counts: O(1), moved with the rows that change them. */
 export async function userStats(db: Db, userId: number): Promise<UserStats | undefined> {
-  const row = await db
+  return db
     .selectFrom('users')
     .where('users.id', '=', userId)
-    .select(['posts_count', 'followers_count', 'following_count'])
-    .select((eb) => [
-      eb
-        .selectFrom('likes')
-        .innerJoin('posts', 'posts.id', 'likes.post_id')
-        .where('posts.author_id', '=', userId)
-        .select(eb.fn.countAll<number>().as('n'))
-        .as('likes_received'),
-      eb
-        .selectFrom('comments')
-        .innerJoin('posts', 'posts.id', 'comments.post_id')
-        .where('posts.author_id', '=', userId)
-        .select(eb.fn.countAll<number>().as('n'))
-        .as('comments_received'),
-    ])
+    .select(['posts_count', 'followers_count', 'following_count', 'likes_received', 'comments_received'])
     .executeTakeFirst()
-  if (row === undefined) return undefined
-  return {
-    posts_count: row.posts_count,
-    followers_count: row.followers_count,
-    following_count: row.following_count,
-    likes_received: Number(row.likes_received ?? 0),
-    comments_received: Number(row.comments_received ?? 0),
-  }
 }
 
-function textFilters(db: Db, eb: ExpressionBuilder<Database, 'users'>, query: UserListQuery): Expression<SqlBool>[] {
+function textFilters(dialect: SqlDialect, eb: ExpressionBuilder<Database, 'users'>, query: UserListQuery): Expression<SqlBool>[] {
   const filters: Expression<SqlBool>[] = []
-  if (query.search) filters.push(contains(db, eb, ['username', 'first_name', 'last_name', 'bio'], query.search))
-  if (query.firstName) filters.push(contains(db, eb, ['first_name'], query.firstName))
-  if (query.lastName) filters.push(contains(db, eb, ['last_name'], query.lastName))
+  if (query.search) filters.push(contains(dialect, eb, ['username', 'first_name', 'last_name', 'bio'], query.search))
+  if (query.firstName) filters.push(contains(dialect, eb, ['first_name'], query.firstName))
+  if (query.lastName) filters.push(contains(dialect, eb, ['last_name'], query.lastName))
   return filters
 }
 
-/**
- * Case-insensitive substring match of `term` in any of `columns`, with `%`, `_` and `\` taken literally.
- * SQLite answers from the FTS5 trigram index (terms of 3+ characters; shorter ones scan);
- * PostgreSQL from the pg_trgm GIN indexes behind ILIKE.
- */
-function contains(db: Db, eb: ExpressionBuilder<Database, 'users'>, columns: SearchColumn[], term: string): Expression<SqlBool> {
-  const postgres = dialectOf(db) === 'postgres'
-  if (!postgres && [...term].length >= 3) {
+/** Case-insensitive substring match of `term` in any of `columns`, with `%`, `_` and `\` taken literally. */
+function contains(
+  dialect: SqlDialect,
+  eb: ExpressionBuilder<Database, 'users'>,
+  columns: SearchColumn[],
+  term: string,
+): Expression<SqlBool> {
+  // FTS5's trigram tokenizer cannot match terms shorter than 3 characters: those scan with LIKE.
+  if (dialect.search === 'fts5-trigram' && [...term].length >= 3) {
     const phrase = `"${term.replaceAll('"', '""')}"`
     const match = columns.length === 1 ? `${columns[0]} : ${phrase}` : phrase
     return sql<SqlBool>`users.id in (select rowid from users_search where users_search match ${match})`
   }
   const pattern = `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
-  const operator = postgres ? sql`ilike` : sql`like`
-  return eb.or(columns.map((column) => sql<SqlBool>`${sql.ref(`users.${column}`)} ${operator} ${pattern} escape '\\'`))
+  return eb.or(columns.map((column) => sql<SqlBool>`${sql.ref(`users.${column}`)} ${dialect.likeOperator} ${pattern} escape '\\'`))
 }
 
-function orderExpression(db: Db, field: OrderField): Expression<unknown> {
+function orderExpression(dialect: SqlDialect, field: OrderField): Expression<unknown> {
   if (field === 'username') return sql.ref('users.username_key')
   if (field === 'created_at') return sql.ref('users.created_at')
-  // Names sort case-insensitively, in code-point order on both dialects (not by the server's locale).
-  return dialectOf(db) === 'postgres'
-    ? sql`lower(${sql.ref(`users.${field}`)}) collate "C"`
-    : sql`lower(${sql.ref(`users.${field}`)})`
+  return dialect.lowerForOrdering(`users.${field}`)
 }

@@ -1,19 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { FieldErrorCollector, ValidationError } from '../../errors.js'
+import { FieldErrorCollector } from '../../errors.js'
 import { readBatch, type Batch } from '../../lib/paging.js'
 import { bearerAuth, errorResponses, UsernameParams } from '../../lib/schemas.js'
-import { uniqueViolation } from '../../db/errors.js'
 import { caller } from '../../plugins/auth.js'
-import {
-  emailTakenByAnother,
-  listUsers,
-  updateProfile,
-  userStats,
-  type OrderField,
-  type ProfileChanges,
-} from './users.repository.js'
-import { userFromPath } from './users.lookup.js'
-import { EMAIL_TAKEN } from './users.validation.js'
+import type { OrderField, ProfileChanges } from './users.repository.js'
 import {
   ORDERINGS,
   OwnProfile,
@@ -24,10 +14,16 @@ import {
   UsersListQuery,
   UsersListResponse,
 } from './users.schemas.js'
+import { changeProfile, profileFromPath, searchUsers, statsOf, type FollowedAmong } from './users.service.js'
+
+export interface UsersRoutesOptions {
+  /** From the follows module: `is_following` for a page of users. */
+  followedAmong: FollowedAmong
+}
 
 const LIST_LIMITS = { defaultSize: 10, maxSize: 100 }
 
-const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { followedAmong }) => {
   app.get(
     '/',
     {
@@ -42,16 +38,20 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { batch, orderBy, descending } = readListQuery(request.query)
-      const { total, users } = await listUsers(app.db, {
-        search: request.query.search,
-        firstName: request.query.first_name,
-        lastName: request.query.last_name,
-        orderBy,
-        descending,
-        limit: batch.limit,
-        offset: batch.offset,
-        viewerId: request.user?.id ?? null,
-      })
+      const { total, users } = await searchUsers(
+        app.db,
+        {
+          search: request.query.search,
+          firstName: request.query.first_name,
+          lastName: request.query.last_name,
+          orderBy,
+          descending,
+          limit: batch.limit,
+          offset: batch.offset,
+        },
+        request.user?.id ?? null,
+        followedAmong,
+      )
       return {
         message: 'Users retrieved successfully',
         users,
@@ -88,18 +88,9 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const user = caller(request)
       const changes: ProfileChanges = { ...request.body }
       if (changes.avatar === '') changes.avatar = null
-      if (changes.email !== undefined && (await emailTakenByAnother(app.db, changes.email, user.id))) {
-        throw ValidationError.field('email', EMAIL_TAKEN)
-      }
-      try {
-        return await updateProfile(app.db, user.id, changes, new Date().toISOString())
-      } catch (error) {
-        if (uniqueViolation(error)?.includes('email_key')) throw ValidationError.field('email', EMAIL_TAKEN)
-        throw error
-      }
+      return changeProfile(app.db, caller(request).id, changes)
     },
   )
 
@@ -109,11 +100,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: app.authenticate,
       schema: { summary: 'My statistics', tags: ['users'], security: bearerAuth, response: { 200: Stats, ...errorResponses(401) } },
     },
-    async (request) => {
-      const stats = await userStats(app.db, caller(request).id)
-      if (stats === undefined) throw new Error('the authenticated user has no row')
-      return stats
-    },
+    async (request) => statsOf(app.db, caller(request).id),
   )
 
   app.get(
@@ -127,7 +114,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PublicProfile, ...errorResponses(401, 404) },
       },
     },
-    async (request) => userFromPath(request, request.params.username),
+    async (request) => profileFromPath(app.db, request.params.username, request.user),
   )
 }
 

@@ -3,9 +3,9 @@ import { NullableUrl, Timestamp } from '../../lib/schemas.js'
 import { refined } from '../../lib/validation.js'
 import { checkProfileFields } from './users.validation.js'
 
-export const NAME_MAX = 150
-export const BIO_MAX = 1000
-export const AVATAR_MAX = 500
+const NAME_MAX = 150
+const BIO_MAX = 1000
+const AVATAR_MAX = 500
 
 export const FirstName = Type.String({ maxLength: NAME_MAX })
 export const LastName = Type.String({ maxLength: NAME_MAX })

@@ -13,7 +13,7 @@ const RESERVED_USERNAMES = new Set([
 const EMAIL_LOCAL = /^[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+)*$/
 const EMAIL_DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/
 
-export const MIN_PASSWORD_LENGTH = 8
+const MIN_PASSWORD_LENGTH = 8
 export const USERNAME_TAKEN = 'A user with that username already exists.'
 export const EMAIL_TAKEN = 'A user with that email already exists.'
 
@@ -26,7 +26,7 @@ export function isReservedUsername(value: string): boolean {
   return RESERVED_USERNAMES.has(value.toLowerCase())
 }
 
-export function isValidEmail(value: string): boolean {
+function isValidEmail(value: string): boolean {
   const at = value.lastIndexOf('@')
   if (at < 1 || value.length > 254) return false
   const local = value.slice(0, at)
@@ -34,7 +34,7 @@ export function isValidEmail(value: string): boolean {
   return local.length <= 64 && EMAIL_LOCAL.test(local) && EMAIL_DOMAIN.test(domain)
 }
 
-export function isValidAvatarUrl(value: string): boolean {
+function isValidAvatarUrl(value: string): boolean {
   if (/\s/.test(value)) return false
   try {
     const url = new URL(value)

@@ -1,0 +1,162 @@
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3'
+import {
+  CompiledQuery,
+  SelectQueryNode,
+  SqliteDialect,
+  type DatabaseConnection,
+  type Driver,
+  type QueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely'
+
+/** Statements kept prepared per database; the app builds far fewer distinct SQL texts than this. */
+export const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely's SQLite dialect with a driver that keeps prepared statements: Kysely's own driver calls
+ * `prepare` on every query, which costs more CPU than running a primary-key lookup.
+ */
+export class CachingSqliteDialect extends SqliteDialect {
+  readonly #database: SqliteDatabase
+  readonly #cacheSize: number
+
+  constructor(database: SqliteDatabase, cacheSize = STATEMENT_CACHE_SIZE) {
+    super({ database })
+    this.#database = database
+    this.#cacheSize = cacheSize
+  }
+
+  override createDriver(): Driver {
+    return new CachingSqliteDriver(this.#database, this.#cacheSize)
+  }
+}
+
+/** Same protocol as Kysely's SqliteDriver: one connection, handed to one caller (or transaction) at a time. */
+class CachingSqliteDriver implements Driver {
+  readonly #mutex = new ConnectionMutex()
+  readonly #connection: CachingSqliteConnection
+
+  constructor(
+    private readonly database: SqliteDatabase,
+    cacheSize: number,
+  ) {
+    this.#connection = new CachingSqliteConnection(database, cacheSize)
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#mutex.lock()
+    return this.#connection
+  }
+
+  async beginTransaction(connection: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin'))
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'))
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'))
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string, _compile: QueryCompiler['compileQuery']): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`savepoint ${quoteIdentifier(name)}`))
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string, _compile: QueryCompiler['compileQuery']): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`rollback to ${quoteIdentifier(name)}`))
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string, _compile: QueryCompiler['compileQuery']): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`release ${quoteIdentifier(name)}`))
+  }
+
+  async releaseConnection(): Promise<void> {
+    this.#mutex.unlock()
+  }
+
+  async destroy(): Promise<void> {
+    this.#connection.clear()
+    this.database.close()
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}
+
+/** Executes through an LRU map of prepared statements keyed by SQL text. */
+export class CachingSqliteConnection implements DatabaseConnection {
+  readonly #statements = new Map<string, Statement>()
+
+  constructor(
+    private readonly database: SqliteDatabase,
+    private readonly cacheSize: number,
+  ) {}
+
+  get cachedStatements(): number {
+    return this.#statements.size
+  }
+
+  clear(): void {
+    this.#statements.clear()
+  }
+
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = this.#statement(compiledQuery.sql)
+    const parameters = compiledQuery.parameters as unknown[]
+    if (stmt.reader) return { rows: stmt.all(parameters) as R[] }
+    const { changes, lastInsertRowid } = stmt.run(parameters)
+    return {
+      numAffectedRows: changes !== undefined && changes !== null ? BigInt(changes) : undefined,
+      insertId: lastInsertRowid !== undefined && lastInsertRowid !== null ? BigInt(lastInsertRowid) : undefined,
+      rows: [],
+    }
+  }
+
+  // A statement being iterated is busy and cannot run again: streams get one of their own.
+  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(compiledQuery.query)) throw new Error('Sqlite driver only supports streaming of select queries')
+    const stmt = this.database.prepare(compiledQuery.sql)
+    for (const row of stmt.iterate(compiledQuery.parameters as unknown[])) yield { rows: [row as R] }
+  }
+
+  #statement(sqlText: string): Statement {
+    const cached = this.#statements.get(sqlText)
+    if (cached !== undefined) {
+      // Most recently used last: the first key is the one to evict.
+      this.#statements.delete(sqlText)
+      this.#statements.set(sqlText, cached)
+      return cached
+    }
+    // `prepare` throws on bad SQL before anything is cached; a statement whose run fails is reset by
+    // better-sqlite3 and stays reusable.
+    const stmt = this.database.prepare(sqlText)
+    this.#statements.set(sqlText, stmt)
+    if (this.#statements.size > this.cacheSize) this.#statements.delete(this.#statements.keys().next().value!)
+    return stmt
+  }
+}
+
+class ConnectionMutex {
+  #promise: Promise<void> | undefined
+  #resolve: (() => void) | undefined
+
+  async lock(): Promise<void> {
+    while (this.#promise) await this.#promise
+    this.#promise = new Promise((resolve) => {
+      this.#resolve = resolve
+    })
+  }
+
+  unlock(): void {
+    const resolve = this.#resolve
+    this.#promise = undefined
+    this.#resolve = undefined
+    resolve?.()
+  }
+}

@@ -1,0 +1,203 @@
+import { sql, type AliasableExpression, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
+import { sqlDialect, type Db } from '../../db/connect.js'
+import type { Database, PostType } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+import type { PostOrderField } from './posts.schemas.js'
+
+export interface PostView {
+  id: number
+  username: string
+  title: string
+  content: string
+  created_datetime: string
+  post_type: PostType
+  original_post: number | null
+  likes_count: number
+  comments_count: number
+  shares_count: number
+  is_liked: boolean
+}
+
+/** What the rules need to know about a post. */
+export interface PostRef {
+  id: number
+  author_id: number
+  post_type: PostType
+  original_post_id: number | null
+  likes_count: number
+  comments_count: number
+  shares_count: number
+}
+
+export interface NewPost {
+  authorId: number
+  title: string
+  content: string
+  postType: PostType
+  originalPostId: number | null
+}
+
+export interface Page {
+  limit: number
+  offset: number
+}
+
+export interface PostListQuery extends Page {
+  /** Author ids to keep; undefined for every author. */
+  authorIds?: number[]
+  search?: string
+  orderBy: PostOrderField
+  descending: boolean
+  viewerId: number | null
+}
+
+const ORDER_COLUMNS = { created_datetime: 'posts.created_at', likes_count: 'posts.likes_count', comments_count: 'posts.comments_count' } as const
+
+export async function findPostRef(db: Db, id: number): Promise<PostRef | undefined> {
+  return db
+    .selectFrom('posts')
+    .select(['id', 'author_id', 'post_type', 'original_post_id', 'likes_count', 'comments_count', 'shares_count'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function findPostView(db: Db, id: number, viewerId: number | null): Promise<PostView | undefined> {
+  const row = await postViews(db, viewerId).where('posts.id', '=', id).executeTakeFirst()
+  return row && toPostView(row)
+}
+
+export async function insertPost(trx: Trx, post: NewPost, now: string): Promise<number> {
+  const { id } = await trx
+    .insertInto('posts')
+    .values({
+      author_id: post.authorId,
+      title: post.title,
+      content: post.content,
+      post_type: post.postType,
+      original_post_id: post.originalPostId,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return Number(id)
+}
+
+export async function updatePost(db: Db, id: number, changes: { title?: string; content?: string }, now: string): Promise<void> {
+  await db
+    .updateTable('posts')
+    .set({ ...changes, updated_at: now })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Deletes the post (its likes, comments and shares cascade) and returns the counts it carried. */
+export async function deletePostRow(
+  trx: Trx,
+  id: number,
+): Promise<{ author_id: number; likes_count: number; comments_count: number } | undefined> {
+  return trx.deleteFrom('posts').where('id', '=', id).returning(['author_id', 'likes_count', 'comments_count']).executeTakeFirst()
+}
+
+/** Ids and stored post counts of the users named (case-insensitive keys); unknown names are left out. */
+export async function authorsByUsername(db: Db, usernameKeys: string[]): Promise<{ id: number; posts_count: number }[]> {
+  if (usernameKeys.length === 0) return []
+  return db.selectFrom('users').select(['id', 'posts_count']).where('username_key', 'in', usernameKeys).execute()
+}
+
+export async function listPosts(db: Db, query: PostListQuery): Promise<{ total: number; posts: PostView[] }> {
+  if (query.authorIds !== undefined && query.authorIds.length === 0) return { total: 0, posts: [] }
+  const filtered = db.selectFrom('posts').where((eb) => eb.and(filters(db, eb, query)))
+  const { total } = await filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
+  if (query.offset >= Number(total)) return { total: Number(total), posts: [] }
+  const direction = query.descending ? 'desc' : 'asc'
+  const rows = await postViews(db, query.viewerId)
+    .where((eb) => eb.and(filters(db, eb, query)))
+    .orderBy(ORDER_COLUMNS[query.orderBy], direction)
+    .orderBy('posts.id', direction)
+    .limit(query.limit)
+    .offset(query.offset)
+    .execute()
+  return { total: Number(total), posts: rows.map(toPostView) }
+}
+
+/**
+ * My posts and those of everyone I follow, newest first. The total is the stored `posts_count` of those
+ * users (O(people I follow)), never a count over their posts.
+ */
+export async function feed(db: Db, userId: number, page: Page): Promise<{ total: number; posts: PostView[] }> {
+  const { total } = await db
+    .selectFrom('users')
+    .where((eb) => eb.or([eb('id', '=', userId), eb('id', 'in', followed(eb, userId))]))
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('posts_count'), sql.lit(0)).as('total'))
+    .executeTakeFirstOrThrow()
+  if (page.offset >= Number(total)) return { total: Number(total), posts: [] }
+  const rows = await postViews(db, userId)
+    .where((eb) => eb.or([eb('posts.author_id', '=', userId), eb('posts.author_id', 'in', followed(eb, userId))]))
+    .orderBy('posts.created_at', 'desc')
+    .orderBy('posts.id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+  return { total: Number(total), posts: rows.map(toPostView) }
+}
+
+function followed(eb: ExpressionBuilder<Database, 'users' | 'posts'>, userId: number) {
+  return eb.selectFrom('follows').select('follows.following_id').where('follows.follower_id', '=', userId)
+}
+
+function filters(db: Db, eb: ExpressionBuilder<Database, 'posts'>, query: PostListQuery): Expression<SqlBool>[] {
+  const list: Expression<SqlBool>[] = []
+  if (query.authorIds !== undefined) list.push(eb('posts.author_id', 'in', query.authorIds))
+  if (query.search) list.push(contains(db, eb, query.search))
+  return list
+}
+
+/**
+ * Case-insensitive substring of title or content, `%` `_` `\` literal. SQLite answers from the FTS5
+ * trigram index (terms of 3+ characters; shorter ones scan); PostgreSQL from the pg_trgm GIN indexes.
+ */
+function contains(db: Db, eb: ExpressionBuilder<Database, 'posts'>, term: string): Expression<SqlBool> {
+  const postgres = sqlDialect(db).name === 'postgres'
+  if (!postgres && [...term].length >= 3) {
+    const phrase = `"${term.replaceAll('"', '""')}"`
+    return sql<SqlBool>`posts.id in (select rowid from posts_search where posts_search match ${phrase})`
+  }
+  const pattern = `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+  const operator = postgres ? sql`ilike` : sql`like`
+  return eb.or([
+    sql<SqlBool>`posts.title ${operator} ${pattern} escape '\\'`,
+    sql<SqlBool>`posts.content ${operator} ${pattern} escape '\\'`,
+  ])
+}
+
+function postViews(db: Db, viewerId: number | null) {
+  return db
+    .selectFrom('posts')
+    .innerJoin('users', 'users.id', 'posts.author_id')
+    .select([
+      'posts.id',
+      'users.username',
+      'posts.title',
+      'posts.content',
+      'posts.created_at as created_datetime',
+      'posts.post_type',
+      'posts.original_post_id as original_post',
+      'posts.likes_count',
+      'posts.comments_count',
+      'posts.shares_count',
+    ])
+    .select((eb) => likedBy(eb, viewerId).as('is_liked'))
+}
+
+/** Whether `viewerId` likes the row's post: one lookup on the likes pair index. */
+function likedBy(eb: ExpressionBuilder<Database, 'posts' | 'users'>, viewerId: number | null): AliasableExpression<SqlBool> {
+  if (viewerId === null) return sql.lit(false)
+  return eb.exists(
+    eb.selectFrom('likes').select(sql.lit(1).as('one')).whereRef('likes.post_id', '=', 'posts.id').where('likes.user_id', '=', viewerId),
+  )
+}
+
+function toPostView(row: Omit<PostView, 'is_liked'> & { is_liked: unknown }): PostView {
+  return { ...row, id: Number(row.id), is_liked: Boolean(row.is_liked) }
+}

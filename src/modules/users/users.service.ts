@@ -1,0 +1,67 @@
+import type { Db } from '../../db/connect.js'
+import { constraintFieldError } from '../../db/transaction.js'
+import { notAuthenticated, notFound, ValidationError } from '../../errors.js'
+import type { Caller } from '../../plugins/auth.js'
+import {
+  emailTakenByAnother,
+  findActiveUserByUsername,
+  listUsers,
+  updateProfile,
+  userStats,
+  type Profile,
+  type ProfileChanges,
+  type UserListQuery,
+  type UserStats,
+  type UserSummary,
+} from './users.repository.js'
+import { EMAIL_TAKEN, isWellFormedUsername } from './users.validation.js'
+
+/** Which of `ids` the viewer follows: one query for a page (handed in by the follows module). */
+export type FollowedAmong = (db: Db, viewerId: number, ids: readonly number[]) => Promise<Set<number>>
+
+export interface ListedUser extends UserSummary {
+  is_following: boolean
+}
+
+/** The user a `{username}` path segment names: case-insensitive, `me` for the caller (401 when anonymous), else 404. */
+export async function profileFromPath(db: Db, username: string, viewer: Caller | null): Promise<Profile> {
+  if (username.toLowerCase() === 'me') {
+    if (viewer === null) throw notAuthenticated()
+    return viewer
+  }
+  if (!isWellFormedUsername(username)) throw notFound()
+  const user = await findActiveUserByUsername(db, username)
+  if (user === undefined) throw notFound()
+  return user
+}
+
+export async function searchUsers(
+  db: Db,
+  query: UserListQuery,
+  viewerId: number | null,
+  followedAmong: FollowedAmong,
+): Promise<{ total: number; users: ListedUser[] }> {
+  const { total, users } = await listUsers(db, query)
+  const followed =
+    viewerId === null || users.length === 0 ? new Set<number>() : await followedAmong(db, viewerId, users.map((user) => user.id))
+  return { total, users: users.map((user) => ({ ...user, is_following: followed.has(user.id) })) }
+}
+
+export async function changeProfile(db: Db, userId: number, changes: ProfileChanges): Promise<Profile> {
+  if (changes.email !== undefined && (await emailTakenByAnother(db, changes.email, userId))) {
+    throw ValidationError.field('email', EMAIL_TAKEN)
+  }
+  try {
+    return await updateProfile(db, userId, changes, new Date().toISOString())
+  } catch (error) {
+    // Another account took the email between the check and the update.
+    throw constraintFieldError(error) ?? error
+  }
+}
+
+export async function statsOf(db: Db, userId: number): Promise<UserStats> {
+  const stats = await userStats(db, userId)
+  // Deleted since the caller looked it up.
+  if (stats === undefined) throw notFound()
+  return stats
+}

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { getMe, ISO_UTC, keys, PASSWORD, registration, uniqueName, useTestApp } from '../support/index.js'
+
+const ctx = useTestApp()
+const REGISTER = '/careers/users/register/'
+
+describe('POST /careers/users/register/', () => {
+  it('creates the account and answers exactly the seed shape', async () => {
+    const body = registration({ first_name: 'Alice', last_name: 'Smith', bio: 'Software developer passionate about APIs' })
+    const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: body })
+    assert.equal(response.statusCode, 201)
+    const json = response.json()
+    assert.deepEqual(keys(json), ['access', 'refresh', 'user'])
+    assert.deepEqual(keys(json.user), ['bio', 'created_at', 'email', 'first_name', 'id', 'last_name', 'username'])
+    assert.equal(typeof json.user.id, 'number')
+    assert.equal(json.user.username, body.username)
+    assert.equal(json.user.email, body.email)
+    assert.equal(json.user.first_name, 'Alice')
+    assert.equal(json.user.bio, 'Software developer passionate about APIs')
+    assert.match(json.user.created_at, ISO_UTC)
+    assert.match(response.headers['content-type'] as string, /^application\/json; charset=utf-8$/)
+    assert.equal((await getMe(ctx.app, json.access)).statusCode, 200)
+  })
+
+  it('stores empty optional text as "" and a missing avatar as null', async () => {
+    const { access } = (await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration() })).json()
+    const profile = (await getMe(ctx.app, access)).json()
+    assert.equal(profile.first_name, '')
+    assert.equal(profile.last_name, '')
+    assert.equal(profile.bio, '')
+    assert.equal(profile.avatar, null)
+  })
+
+  it('works without the trailing slash', async () => {
+    const response = await ctx.app.inject({ method: 'POST', url: '/careers/users/register', payload: registration() })
+    assert.equal(response.statusCode, 201)
+  })
+
+  it('reports every missing field at once, DRF style', async () => {
+    const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: {} })
+    assert.equal(response.statusCode, 400)
+    assert.deepEqual(response.json(), {
+      username: ['This field is required.'],
+      email: ['This field is required.'],
+      password: ['This field is required.'],
+      password_confirm: ['This field is required.'],
+    })
+  })
+
+  it('treats an absent body like an empty object', async () => {
+    const response = await ctx.app.inject({ method: 'POST', url: REGISTER })
+    assert.equal(response.statusCode, 400)
+    assert.deepEqual(keys(response.json()), ['email', 'password', 'password_confirm', 'username'])
+  })
+
+  it('refuses mismatched confirmation and a bad email in one answer', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: REGISTER,
+      payload: registration({ email: 'not-an-email', password_confirm: 'different123' }),
+    })
+    assert.equal(response.statusCode, 400)
+    assert.deepEqual(response.json(), {
+      email: ['Enter a valid email address.'],
+      password_confirm: ['Passwords do not match.'],
+    })
+  })
+
+  for (const [label, username] of [
+    ['too short', 'ab'],
+    ['too long', 'a'.repeat(151)],
+    ['a space', 'bad name'],
+    ['a forbidden character', 'bad!name'],
+    ['a slash', 'bad/name'],
+    ['a non-ASCII letter', 'jösé'],
+    ['empty', ''],
+  ] as const) {
+    it(`refuses a username that is ${label}`, async () => {
+      const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration({ username }) })
+      assert.equal(response.statusCode, 400)
+      assert.deepEqual(keys(response.json()), ['username'])
+    })
+  }
+
+  it('accepts every allowed username character', async () => {
+    const username = `a.b+c-d_e@f${process.pid}`
+    const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration({ username }) })
+    assert.equal(response.statusCode, 201)
+    assert.equal(response.json().user.username, username)
+  })
+
+  for (const reserved of ['me', 'ME', 'register', 'Following', 'admin', 'docs', 'health', 'metrics', 'search']) {
+    it(`refuses the reserved username "${reserved}"`, async () => {
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: REGISTER,
+        payload: registration({ username: reserved, email: `${uniqueName()}@example.com` }),
+      })
+      assert.equal(response.statusCode, 400)
+      assert.deepEqual(keys(response.json()), ['username'])
+    })
+  }
+
+  it('refuses a username or email taken in another case', async () => {
+    const first = registration()
+    assert.equal((await ctx.app.inject({ method: 'POST', url: REGISTER, payload: first })).statusCode, 201)
+    const sameName = await ctx.app.inject({
+      method: 'POST',
+      url: REGISTER,
+      payload: registration({ username: String(first.username).toUpperCase() }),
+    })
+    assert.equal(sameName.statusCode, 400)
+    assert.deepEqual(keys(sameName.json()), ['username'])
+    const sameEmail = await ctx.app.inject({
+      method: 'POST',
+      url: REGISTER,
+      payload: registration({ email: String(first.email).toUpperCase() }),
+    })
+    assert.equal(sameEmail.statusCode, 400)
+    assert.deepEqual(keys(sameEmail.json()), ['email'])
+  })
+
+  for (const [label, password, extra] of [
+    ['shorter than 8 characters', 'abc1234', {}],
+    ['entirely numeric', '1234567890', {}],
+    ['longer than 128 characters', 'a1'.repeat(65), {}],
+    ['the username', 'samepassuser', { username: 'samepassuser' }],
+  ] as const) {
+    it(`refuses a password that is ${label}`, async () => {
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: REGISTER,
+        payload: registration({ password, password_confirm: password, ...extra }),
+      })
+      assert.equal(response.statusCode, 400)
+      assert.ok('password' in response.json())
+    })
+  }
+
+  for (const [field, value] of [
+    ['first_name', 'x'.repeat(151)],
+    ['last_name', 'x'.repeat(151)],
+    ['bio', 'x'.repeat(1001)],
+    ['avatar', 'ftp://example.com/a.png'],
+    ['avatar', 'not a url'],
+    ['avatar', `https://example.com/${'a'.repeat(500)}`],
+    ['email', `${'a'.repeat(250)}@example.com`],
+    ['first_name', null],
+    ['bio', 42],
+    ['username', 12345],
+    ['first_name', 'nul\u0000byte'],
+  ] as const) {
+    it(`refuses ${field} = ${JSON.stringify(value)?.slice(0, 30)}`, async () => {
+      const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration({ [field]: value }) })
+      assert.equal(response.statusCode, 400)
+      assert.deepEqual(keys(response.json()), [field])
+      assert.ok(Array.isArray(response.json()[field]))
+    })
+  }
+
+  it('ignores keys a client may not set (no mass assignment)', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: REGISTER,
+      payload: registration({ id: 999_999, is_staff: true, is_active: false, followers_count: 50, created_at: '2000-01-01T00:00:00Z' }),
+    })
+    assert.equal(response.statusCode, 201)
+    const { user, access } = response.json()
+    assert.notEqual(user.id, 999_999)
+    assert.notEqual(user.created_at, '2000-01-01T00:00:00Z')
+    const profile = (await getMe(ctx.app, access)).json()
+    assert.equal(profile.followers_count, 0)
+  })
+
+  it('never returns the password or its hash', async () => {
+    const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration() })
+    assert.ok(!response.body.includes(PASSWORD))
+    assert.ok(!response.body.includes('argon2'))
+  })
+})

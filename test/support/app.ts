@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto'
+import { after, before, type TestContext } from 'node:test'
+import type { FastifyInstance } from 'fastify'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { buildApp } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { connect, type Db } from '../../src/db/connect.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
+
+export const JWT_SECRET = 'test-secret-that-is-long-enough-0123456789'
+export const PASSWORD = 'password123'
+
+/** As the functional suites run: per-IP limits out of the way, the per-account limit at its default. */
+const RELAXED_LIMITS = { LOGINS_PER_IP: '100000/15m', REGISTRATIONS_PER_IP: '100000/1h' }
+
+/** `postgres` when the runner (scripts/test.mjs) runs the PostgreSQL pass; SQLite otherwise. */
+export const DIALECT: 'sqlite' | 'postgres' = process.env.TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite'
+
+export interface TestApp {
+  app: FastifyInstance
+  db: Db
+  config: Config
+  close(): Promise<void>
+}
+
+/** The app on a fresh, migrated database: in-memory SQLite, or a new PostgreSQL schema dropped on close. */
+export async function buildTestApp(env: Record<string, string> = {}, logStream?: { write(line: string): void }): Promise<TestApp> {
+  const { url, drop } = DIALECT === 'postgres' ? await freshPostgresSchema() : { url: 'sqlite::memory:', drop: async () => {} }
+  const config = loadConfig({ DATABASE_URL: url, JWT_SECRET, LOG_LEVEL: 'silent', DATABASE_POOL_MAX: '10', ...RELAXED_LIMITS, ...env })
+  const db = connect(config.database)
+  let app: FastifyInstance
+  try {
+    await migrateToLatest(db)
+    app = await buildApp({ config, db, logStream })
+    await app.ready()
+  } catch (error) {
+    await db.destroy()
+    await drop()
+    throw error
+  }
+  return {
+    app,
+    db,
+    config,
+    async close() {
+      await app.close()
+      await drop()
+    },
+  }
+}
+
+/** One app for one test, on its own database, closed when the test ends. */
+export async function build(
+  t: Pick<TestContext, 'after'>,
+  env: Record<string, string> = {},
+  logStream?: { write(line: string): void },
+): Promise<TestApp> {
+  const testApp = await buildTestApp(env, logStream)
+  t.after(() => testApp.close())
+  return testApp
+}
+
+/** One app per test file: built before the first test, closed after the last. */
+export function useTestApp(env: Record<string, string> = {}): TestApp {
+  const holder = {} as TestApp
+  before(async () => {
+    Object.assign(holder, await buildTestApp(env))
+  })
+  after(async () => holder.close?.())
+  return holder
+}
+
+async function freshPostgresSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL
+  if (!base) throw new Error('TEST_DIALECT=postgres needs TEST_DATABASE_URL')
+  const schema = `test_${randomBytes(6).toString('hex')}`
+  const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: base, max: 1 }) }) })
+  await ensureTrigramExtension(admin)
+  await sql`create schema ${sql.id(schema)}`.execute(admin)
+  const url = new URL(base)
+  url.searchParams.set('options', `-c search_path=${schema},public`)
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin)
+      await admin.destroy()
+    },
+  }
+}
+
+/** Installed once per database in `public`, so that dropping a test schema never drops it. */
+async function ensureTrigramExtension(admin: Kysely<unknown>): Promise<void> {
+  try {
+    await sql`create extension if not exists pg_trgm with schema public`.execute(admin)
+  } catch (error) {
+    // Two test files racing to create it: the loser sees a unique violation; the extension exists either way.
+    if ((error as { code?: string }).code !== '23505') throw error
+  }
+}
