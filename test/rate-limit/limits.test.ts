@@ -53,6 +53,17 @@ for (const [store, env] of stores) {
       assert.equal((await login(ctx, bob.username, PASSWORD)).statusCode, 200)
     })
 
+    it('successes and refused bodies cost nothing: 9 failures, 5 successes, a 400, then the 10th failure is a 401', async () => {
+      const ctx = await fresh(env)
+      const alice = await register(ctx.app)
+      for (let attempt = 0; attempt < 9; attempt++) assert.equal((await login(ctx, alice.username, 'wrong-password')).statusCode, 401)
+      for (let attempt = 0; attempt < 5; attempt++) assert.equal((await login(ctx, alice.email, PASSWORD)).statusCode, 200)
+      const missing = await ctx.app.inject({ method: 'POST', url: `${BASE}/login/`, payload: { username: alice.username } })
+      assert.equal(missing.statusCode, 400)
+      assert.equal((await login(ctx, alice.username, 'wrong-password')).statusCode, 401)
+      assertThrottled(await login(ctx, alice.username, PASSWORD))
+    })
+
     it('parallel failures cannot overshoot the per-account limit', async () => {
       const ctx = await fresh(env)
       const results = await Promise.all(Array.from({ length: 15 }, () => login(ctx, 'no-such-account', 'wrong-password')))

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, describe, it } from 'node:test'
+import { Redis } from 'ioredis'
 import { ConfigError, loadConfig } from '../../src/config.js'
 import { buildTestApp, PASSWORD, register, type TestApp } from '../helper.js'
+import { Relay } from '../resilience/relay.js'
 
 const BASE = '/careers/users'
 const REDIS = process.env.TEST_REDIS_URL
@@ -19,7 +21,8 @@ async function fresh(env: Record<string, string>): Promise<TestApp> {
 
 describe('two app instances on one Redis', { skip: !REDIS }, () => {
   it('share one per-IP count and one per-account count', async () => {
-    const env = { REDIS_URL: REDIS!, REDIS_KEY_PREFIX: `test:${randomBytes(6).toString('hex')}:`, LOGINS_PER_IP: '6/15m', LOGIN_FAILURES_PER_ACCOUNT: '3/15m' }
+    const prefix = `test:${randomBytes(6).toString('hex')}:`
+    const env = { REDIS_URL: REDIS!, REDIS_KEY_PREFIX: prefix, LOGINS_PER_IP: '6/15m', LOGIN_FAILURES_PER_ACCOUNT: '3/15m' }
     const [one, two] = [await fresh(env), await fresh(env)]
     const attempt = (ctx: TestApp, username: string) =>
       ctx.app.inject({ method: 'POST', url: `${BASE}/login/`, payload: { username, password: 'wrong-password' } })
@@ -32,6 +35,44 @@ describe('two app instances on one Redis', { skip: !REDIS }, () => {
     assert.equal((await attempt(two, 'another')).statusCode, 401)
     assert.equal((await attempt(two, 'another')).statusCode, 429)
     assert.equal((await attempt(one, 'another')).statusCode, 429)
+    // One key per limit and subject, named after them.
+    const redis = new Redis(REDIS!)
+    try {
+      const found = (await redis.keys(`${prefix}*`)).map((key) => key.slice(prefix.length)).sort()
+      assert.deepEqual(found, ['ip:login:127.0.0.1', 'login-failures:name:another', 'login-failures:name:shared'])
+      assert.ok((await redis.pttl(`${prefix}ip:login:127.0.0.1`)) > 14 * 60 * 1000)
+    } finally {
+      redis.disconnect()
+    }
+  })
+})
+
+describe('when Redis goes away while the service runs', { skip: !REDIS }, () => {
+  it('keeps answering: per-IP lets requests through uncounted, per-account counts in the process', async () => {
+    const target = new URL(REDIS ?? 'redis://127.0.0.1:6379')
+    const relay = new Relay(target.hostname, Number(target.port || 6379))
+    const port = await relay.listen()
+    const prefix = `test:${randomBytes(6).toString('hex')}:`
+    const ctx = await fresh({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: prefix, LOGINS_PER_IP: '3/10m', LOGIN_FAILURES_PER_ACCOUNT: '2/15m' })
+    const alice = await register(ctx.app)
+    const login = (password: string) => ctx.app.inject({ method: 'POST', url: `${BASE}/login/`, payload: { username: alice.username, password } })
+    assert.equal((await login(PASSWORD)).statusCode, 200)
+    const redis = new Redis(REDIS!)
+    try {
+      assert.equal(await redis.get(`${prefix}ip:login:127.0.0.1`), '1')
+    } finally {
+      redis.disconnect()
+    }
+    await relay.close()
+    // Over the per-IP limit (3), yet answered: that limit fails open.
+    for (let attempt = 0; attempt < 3; attempt++) assert.equal((await login(PASSWORD)).statusCode, 200)
+    assert.equal((await login('wrong-password')).statusCode, 401)
+    assert.equal((await login('wrong-password')).statusCode, 401)
+    // The per-account limit (15 minutes, unlike the per-IP 10) still holds, in this process.
+    const refused = await login(PASSWORD)
+    assert.equal(refused.statusCode, 429)
+    assert.ok(Number(refused.headers['retry-after']) > 600, String(refused.headers['retry-after']))
+    assert.equal((await ctx.app.inject({ method: 'GET', url: '/health' })).statusCode, 200)
   })
 })
 
