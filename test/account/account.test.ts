@@ -82,6 +82,7 @@ describe('sessions', () => {
     assert.equal(rejected.json().code, 'token_not_valid')
     assert.equal((await ctx.app.inject({ method: 'DELETE', url, headers: alice.auth })).statusCode, 404)
     assert.equal((await ctx.app.inject({ method: 'DELETE', url: `${BASE}/me/sessions/nope/`, headers: alice.auth })).statusCode, 404)
+    assert.equal((await ctx.app.inject({ method: 'DELETE', url: `${BASE}/me/sessions/${'x'.repeat(200)}/`, headers: alice.auth })).statusCode, 404)
     assert.equal((await me(alice.auth)).statusCode, 200)
   })
 

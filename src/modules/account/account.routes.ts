@@ -12,6 +12,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.identify,
       schema: {
+        operationId: 'userStats',
         summary: "A user's statistics",
         tags: ['users'],
         params: UsernameParams,
@@ -29,6 +30,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.authenticate,
       schema: {
+        operationId: 'logoutAll',
         summary: 'End every session of mine: all refresh and access tokens stop working',
         tags: ['auth'],
         security: bearerAuth,
@@ -46,6 +48,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.authenticate,
       schema: {
+        operationId: 'listMySessions',
         summary: 'My open sessions, newest first',
         tags: ['auth'],
         security: bearerAuth,
@@ -63,6 +66,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.authenticate,
       schema: {
+        operationId: 'endMySession',
         summary: 'End one of my sessions',
         tags: ['auth'],
         security: bearerAuth,
@@ -81,6 +85,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.authenticate,
       schema: {
+        operationId: 'changeMyPassword',
         summary: 'Change my password (every other session ends; this one stays)',
         tags: ['auth'],
         security: bearerAuth,
@@ -99,6 +104,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.authenticate,
       schema: {
+        operationId: 'deleteMyAccount',
         summary: 'Delete my account, with its sessions, follows, posts, likes, comments and shares',
         tags: ['users'],
         security: bearerAuth,
