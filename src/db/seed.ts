@@ -202,12 +202,13 @@ const COMMENT_COLUMNS: Column[] = [
  */
 async function dropSecondaryStructures(trx: Db): Promise<() => Promise<void>> {
   const { rows } = await sql<{ type: string; name: string; sql: string }>`select type, name, sql from sqlite_master
-    where type in ('index', 'trigger') and sql is not null and tbl_name in ('users', 'follows', 'posts', 'likes', 'comments')`.execute(trx)
-  const search = await hasTable(trx, 'users_search')
+    where type in ('index', 'trigger') and sql is not null and tbl_name in ('users', 'follows', 'posts', 'likes', 'comments', 'shares')`.execute(trx)
+  const searchTables: string[] = []
+  for (const table of ['users_search', 'posts_search']) if (await hasTable(trx, table)) searchTables.push(table)
   for (const { type, name } of rows) await sql`drop ${sql.raw(type)} ${sql.id(name)}`.execute(trx)
   return async () => {
     for (const row of rows.filter((r) => r.type === 'index')) await sql.raw(row.sql).execute(trx)
-    if (search) await sql`insert into users_search(users_search) values ('rebuild')`.execute(trx)
+    for (const table of searchTables) await sql`insert into ${sql.table(table)}(${sql.ref(table)}) values ('rebuild')`.execute(trx)
     for (const row of rows.filter((r) => r.type === 'trigger')) await sql.raw(row.sql).execute(trx)
   }
 }

@@ -4,14 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { DIALECT } from './helper.js'
+import { DIALECT } from '../support/index.js'
 
 // WEB_CONCURRENCY=2: two workers behind one port, one migration, graceful shutdown of all. SQLite pass only.
 const dir = mkdtempSync(join(tmpdir(), 'careers-cluster-test-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 
+// Worker processes only: tsx also starts an esbuild service process under the primary.
 function children(pid: number): number[] {
-  const out = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout
+  const out = spawnSync('pgrep', ['-P', String(pid), '-f', 'src/server.ts'], { encoding: 'utf8' }).stdout
   return out.split('\n').filter(Boolean).map(Number)
 }
 
@@ -25,13 +26,17 @@ function alive(pid: number): boolean {
 }
 
 describe('WEB_CONCURRENCY', { skip: DIALECT !== 'sqlite' }, () => {
-  it('serves from two workers on one port and stops them all on SIGTERM, exit 0', async () => {
+  it('serves from two workers on one port and stops them all on SIGTERM, exit 0', async (t) => {
     const port = String(20_000 + Math.floor(Math.random() * 20_000))
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: port, LOG_LEVEL: 'warn', WEB_CONCURRENCY: '2', DATABASE_URL: `sqlite:${join(dir, 'c.sqlite')}` },
       stdio: ['ignore', 'ignore', 'inherit'],
     })
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    // A failed assertion must not leave the cluster running (it would keep the test file alive).
+    t.after(() => {
+      for (const pid of [...children(child.pid!), child.pid!]) if (alive(pid)) process.kill(pid, 'SIGKILL')
+    })
     const base = `http://127.0.0.1:${port}`
     let ready = false
     for (let attempt = 0; attempt < 600 && !ready; attempt++) {
