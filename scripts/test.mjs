@@ -43,6 +43,7 @@ for (const dialect of dialects) {
   lines.push(`${dialect.name}: ${pass} passed, ${fail} failed, ${skipped} skipped`)
 }
 if (!process.env.TEST_DATABASE_URL) lines.push('postgres: suite skipped (TEST_DATABASE_URL is not set)')
+if (!process.env.TEST_REDIS_URL) lines.push('redis: limiter-on-Redis and shared-count suites skipped (TEST_REDIS_URL is not set)')
 
 console.log('')
 for (const line of lines) console.log(line)

@@ -5,6 +5,7 @@ import pino from 'pino'
 import type { Config } from './config.js'
 import type { Db } from './db/connect.js'
 import { createValidatorCompiler } from './lib/validation.js'
+import { accountRoutes, loginAccountKey } from './modules/account/index.js'
 import { authModule, createTokenService, resolveSession } from './modules/auth/index.js'
 import { followedAmong, followsRoutes } from './modules/follows/index.js'
 import { healthRoutes } from './modules/health/index.js'
@@ -14,6 +15,8 @@ import auth from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import docs from './plugins/docs.js'
 import http, { answerOtherMethods, BODY_LIMIT_BYTES, frameworkErrors, serverOptions, trackRoutes } from './plugins/http.js'
+import rateLimit from './plugins/rate-limit.js'
+import security from './plugins/security.js'
 
 export interface AppOptions {
   config: Config
@@ -40,6 +43,8 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     frameworkErrors,
     ...serverOptions(config.http),
+    // Fastify takes a hop count too (proxy-addr), though its types leave numbers out.
+    trustProxy: config.trustProxy as boolean | string[],
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(createValidatorCompiler())
@@ -66,11 +71,19 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
     },
     resolveSession: (userId, sessionId) => resolveSession(db, userId, sessionId),
   })
+  await app.register(security, { corsOrigins: config.corsOrigins })
+  await app.register(rateLimit, {
+    limits: config.rateLimits,
+    redisUrl: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+    accountKey: (identifier) => loginAccountKey(db, identifier),
+  })
   await app.register(docs)
   // Loaded only when switched on: prom-client costs nothing when metrics are off.
   if (config.metrics) await app.register((await import('./plugins/metrics.js')).default, { token: config.metricsToken })
   await app.register(healthRoutes, { readyTimeoutMs: config.readyTimeoutMs })
   await app.register(authModule, { prefix: '/careers/users', tokens })
+  await app.register(accountRoutes, { prefix: '/careers/users' })
   await app.register(followsRoutes, { prefix: '/careers/users' })
   await app.register(usersRoutes, { prefix: '/careers/users', followedAmong })
   await app.register(postsModule, { prefix: '/careers' })

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 
 export type DatabaseConfig =
@@ -43,6 +44,28 @@ export interface Config {
   /** GET /metrics: off, on (open), or on behind `Authorization: Bearer <metricsToken>`. */
   readonly metrics: boolean
   readonly metricsToken: string | undefined
+  /** Undefined when `RATE_LIMITS=off`. */
+  readonly rateLimits: RateLimits | undefined
+  /** Limiter state in Redis when set (so that every process shares one count); in the process otherwise. */
+  readonly redisUrl: string | undefined
+  /** Prefix of every Redis key this service writes. */
+  readonly redisKeyPrefix: string
+  /** Fastify's `trustProxy`: which proxies' `X-Forwarded-For` is believed (none by default). */
+  readonly trustProxy: boolean | number | string[]
+  /** Origins allowed by CORS; none by default. */
+  readonly corsOrigins: string[]
+}
+
+/** A limit: at most `count` in any `windowSeconds`. */
+export interface Limit {
+  readonly count: number
+  readonly windowSeconds: number
+}
+
+export interface RateLimits {
+  readonly loginFailuresPerAccount: Limit
+  readonly loginsPerIp: Limit
+  readonly registrationsPerIp: Limit
 }
 
 /** A configuration mistake the operator must fix; its message is one sentence, printed as is. */
@@ -90,6 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     startupTimeoutMs: parseMillis('STARTUP_TIMEOUT', env.STARTUP_TIMEOUT, 10_000),
     metrics: metricsSwitch === 'on',
     metricsToken,
+    rateLimits: parseRateLimits(env),
+    redisUrl: parseRedisUrl(env.REDIS_URL),
+    redisKeyPrefix: nonEmpty(env.REDIS_KEY_PREFIX) ?? 'careers:',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
   })
 }
 
@@ -172,6 +200,83 @@ function parseDuration(name: string, raw: string | undefined, fallbackSeconds: n
     throw new ConfigError(`${name} must be a positive duration in seconds or with a unit (900, 15m, 1h, 7d); got "${value}".`)
   }
   return seconds
+}
+
+function parseRateLimits(env: NodeJS.ProcessEnv): RateLimits | undefined {
+  const switchValue = nonEmpty(env.RATE_LIMITS)?.toLowerCase() ?? 'on'
+  if (switchValue !== 'on' && switchValue !== 'off') throw new ConfigError(`RATE_LIMITS must be on or off; got "${switchValue}".`)
+  if (switchValue === 'off') return undefined
+  return {
+    loginFailuresPerAccount: parseLimit('LOGIN_FAILURES_PER_ACCOUNT', env.LOGIN_FAILURES_PER_ACCOUNT, '10/15m'),
+    loginsPerIp: parseLimit('LOGINS_PER_IP', env.LOGINS_PER_IP, '100/15m'),
+    registrationsPerIp: parseLimit('REGISTRATIONS_PER_IP', env.REGISTRATIONS_PER_IP, '20/1h'),
+  }
+}
+
+/** `COUNT/WINDOW`, the window in seconds, minutes or hours: 10/15m, 100/900s, 20/1h. */
+function parseLimit(name: string, raw: string | undefined, fallback: string): Limit {
+  const value = nonEmpty(raw) ?? fallback
+  const match = /^(\d{1,9})\/(\d{1,7})([smh])$/.exec(value)
+  const count = match ? Number(match[1]) : 0
+  const windowSeconds = match ? Number(match[2]) * DURATION_UNITS[match[3]!]! : 0
+  if (!match || count < 1 || windowSeconds < 1) {
+    throw new ConfigError(`${name} must be COUNT/WINDOW with a window in s, m or h (e.g. ${fallback}); got "${value}".`)
+  }
+  return { count, windowSeconds }
+}
+
+function parseRedisUrl(raw: string | undefined): string | undefined {
+  const value = nonEmpty(raw)
+  if (value === undefined) return undefined
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379).')
+  }
+  return value
+}
+
+/** Fastify's trustProxy values: true/false, a hop count, or comma-separated addresses and CIDRs. */
+function parseTrustProxy(raw: string | undefined): boolean | number | string[] {
+  const value = nonEmpty(raw)
+  if (value === undefined || value.toLowerCase() === 'false') return false
+  if (value.toLowerCase() === 'true') return true
+  if (/^\d+$/.test(value)) return parseInteger('TRUST_PROXY', value, 0, 0, 100)
+  const entries = value.split(',').map((entry) => entry.trim())
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/')
+    const family = isIP(address ?? '')
+    const maxBits = family === 6 ? 128 : 32
+    const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits)
+    if (family === 0 || !validBits || extra !== undefined) {
+      throw new ConfigError(
+        `TRUST_PROXY must be true, false, a hop count, or comma-separated addresses/CIDRs (e.g. 10.0.0.0/8,127.0.0.1); got "${entry}".`,
+      )
+    }
+  }
+  return entries
+}
+
+function parseCorsOrigins(raw: string | undefined): string[] {
+  const value = nonEmpty(raw)
+  if (value === undefined) return []
+  const origins = value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '')
+  for (const origin of origins) {
+    let parsed: URL | undefined
+    try {
+      parsed = new URL(origin)
+    } catch {
+      parsed = undefined
+    }
+    if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS must be comma-separated origins like https://app.example.com (no path); got "${origin}".`)
+    }
+  }
+  return origins
 }
 
 /** A timeout: seconds, or a number with a unit (250ms, 5s, 1m); always at least 1 ms and at most a day. */

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply as Reply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { notAuthenticated, tokenNotValid } from '../errors.js'
 
@@ -34,9 +34,9 @@ export interface AuthOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: a valid access token of an open session is required (checked before the body, as in DRF). */
-    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+    authenticate: (request: FastifyRequest, reply: Reply) => Promise<void>
     /** onRequest hook: a token is optional, but one that is sent must be valid (as in DRF). */
-    identify: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+    identify: (request: FastifyRequest, reply: Reply) => Promise<void>
   }
   interface FastifyRequest {
     user: Caller | null

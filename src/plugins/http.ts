@@ -152,6 +152,8 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 export function trackRoutes(app: FastifyInstance): Map<string, Set<string>> {
   const methodsByUrl = new Map<string, Set<string>>()
   app.addHook('onRoute', (route) => {
+    // A catch-all (CORS's preflight route) is no known path: unknown paths stay 404.
+    if (route.url.endsWith('*')) return
     const url = route.url.endsWith('/') && route.url.length > 1 ? route.url.slice(0, -1) : route.url
     const methods = methodsByUrl.get(url) ?? new Set<string>()
     for (const method of [route.method].flat()) methods.add(method)

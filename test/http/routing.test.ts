@@ -36,7 +36,7 @@ describe('wrong method on a known route → 405 with Allow', () => {
     ['GET', `${BASE}/register`, ['POST']],
     ['PUT', `${BASE}/me/update/`, ['PATCH']],
     ['POST', `${BASE}/`, ['GET']],
-    ['DELETE', `${BASE}/me/`, ['GET']],
+    ['PUT', `${BASE}/me/`, ['GET', 'DELETE']],
     ['GET', `${BASE}/follow/`, ['POST']],
     ['POST', `${BASE}/alice/`, ['GET']],
     ['GET', `${BASE}/login/`, ['POST']],

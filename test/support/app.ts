@@ -11,6 +11,9 @@ import { migrateToLatest } from '../../src/db/migrate.js'
 export const JWT_SECRET = 'test-secret-that-is-long-enough-0123456789'
 export const PASSWORD = 'password123'
 
+/** As the functional suites run: per-IP limits out of the way, the per-account limit at its default. */
+const RELAXED_LIMITS = { LOGINS_PER_IP: '100000/15m', REGISTRATIONS_PER_IP: '100000/1h' }
+
 /** `postgres` when the runner (scripts/test.mjs) runs the PostgreSQL pass; SQLite otherwise. */
 export const DIALECT: 'sqlite' | 'postgres' = process.env.TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite'
 
@@ -24,7 +27,7 @@ export interface TestApp {
 /** The app on a fresh, migrated database: in-memory SQLite, or a new PostgreSQL schema dropped on close. */
 export async function buildTestApp(env: Record<string, string> = {}, logStream?: { write(line: string): void }): Promise<TestApp> {
   const { url, drop } = DIALECT === 'postgres' ? await freshPostgresSchema() : { url: 'sqlite::memory:', drop: async () => {} }
-  const config = loadConfig({ DATABASE_URL: url, JWT_SECRET, LOG_LEVEL: 'silent', DATABASE_POOL_MAX: '10', ...env })
+  const config = loadConfig({ DATABASE_URL: url, JWT_SECRET, LOG_LEVEL: 'silent', DATABASE_POOL_MAX: '10', ...RELAXED_LIMITS, ...env })
   const db = connect(config.database)
   let app: FastifyInstance
   try {

@@ -14,6 +14,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ tokens: TokenService }> = async (a
   app.post(
     '/register/',
     {
+      onRequest: app.limits.registrationsPerIp,
       schema: {
         operationId: 'register',
         summary: 'Register an account (opens a session)',
@@ -28,6 +29,8 @@ const authRoutes: FastifyPluginAsyncTypebox<{ tokens: TokenService }> = async (a
   app.post(
     '/login/',
     {
+      onRequest: app.limits.loginsPerIp,
+      preHandler: app.limits.loginFailures,
       schema: {
         operationId: 'login',
         summary: 'Log in with username or email (opens a session)',

@@ -7,7 +7,7 @@ import type { TokenService } from './tokens.js'
 // The auth module's public surface: other modules and app.ts import auth only from here.
 export { resolveSession } from './auth.service.js'
 export { createTokenService } from './tokens.js'
-export { hashPassword } from './passwords.js'
+export { hashPassword, verifyPassword } from './passwords.js'
 
 const PURGE_INTERVAL_MS = 10 * 60 * 1000
 

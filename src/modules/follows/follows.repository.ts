@@ -67,6 +67,22 @@ export async function deleteFollow(trx: Trx, followerId: number, followingId: nu
   return true
 }
 
+/**
+ * For account deletion, inside its transaction: deletes every follow the user made or received and moves
+ * the counts of the users on the other side (the user's own row goes with the account).
+ */
+export async function deleteFollowsOf(trx: Trx, userId: number): Promise<void> {
+  const pairs = await trx
+    .deleteFrom('follows')
+    .where((eb) => eb.or([eb('follower_id', '=', userId), eb('following_id', '=', userId)]))
+    .returning(['follower_id', 'following_id'])
+    .execute()
+  await moveCounters(
+    trx,
+    pairs.flatMap((pair) => counterMoves(pair.follower_id, pair.following_id, -1)),
+  )
+}
+
 /** Which of `ids` the viewer follows: one `IN` query on the pair index. */
 export async function followedAmong(db: Db, viewerId: number, ids: readonly number[]): Promise<Set<number>> {
   const rows = await db

@@ -1,3 +1,3 @@
 // The follows module's public surface: other modules import follows only from here.
 export { default as followsRoutes } from './follows.routes.js'
-export { followedAmong } from './follows.repository.js'
+export { deleteFollowsOf, followedAmong } from './follows.repository.js'

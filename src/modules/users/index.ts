@@ -1,6 +1,6 @@
 // The users module's public surface: other modules import users only from here.
 export { default as usersRoutes } from './users.routes.js'
-export { profileFromPath } from './users.service.js'
+export { profileFromPath, statsOf } from './users.service.js'
 export {
   createUser,
   findActiveUserName,
@@ -9,5 +9,5 @@ export {
   takenIdentities,
   type Profile,
 } from './users.repository.js'
-export { Avatar, Bio, Email, FirstName, LastName, OwnProfile, UserSummary } from './users.schemas.js'
+export { Avatar, Bio, Email, FirstName, LastName, OwnProfile, Stats, UserSummary } from './users.schemas.js'
 export { checkProfileFields, EMAIL_TAKEN, isReservedUsername, passwordProblems, USERNAME_PATTERN, USERNAME_TAKEN } from './users.validation.js'

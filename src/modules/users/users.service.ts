@@ -59,6 +59,7 @@ export async function changeProfile(db: Db, userId: number, changes: ProfileChan
 
 export async function statsOf(db: Db, userId: number): Promise<UserStats> {
   const stats = await userStats(db, userId)
-  if (stats === undefined) throw new Error('the authenticated user has no row')
+  // Deleted since the caller looked it up.
+  if (stats === undefined) throw notFound()
   return stats
 }

@@ -1,0 +1,174 @@
+import { createRequire } from 'node:module'
+import rateLimit, { type FastifyRateLimitStore, type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { Redis } from 'ioredis'
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import type { Limit, RateLimits } from '../config.js'
+import { HttpError } from '../errors.js'
+
+/** A route hook (onRequest or preHandler) that answers 429 when the request is over a limit. */
+export type LimitHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Route hooks of section 6's limits; each lets everything through when the limits are off. */
+    limits: {
+      /** onRequest of login: every attempt from one client IP counts. */
+      loginsPerIp: LimitHook
+      /** onRequest of registration: every attempt from one client IP counts. */
+      registrationsPerIp: LimitHook
+      /** preHandler of login: refuses an account past its failures, before any password hash is computed. */
+      loginFailures: LimitHook
+    }
+  }
+}
+
+export interface RateLimitOptions {
+  limits: RateLimits | undefined
+  /** Shared state in Redis when set; in the process otherwise. */
+  redisUrl: string | undefined
+  /** Prefix of every Redis key, so that several deployments (or tests) can share one Redis. */
+  keyPrefix: string
+  /** The stable key of the account a login names (any case, username or email), without hashing anything. */
+  accountKey: (identifier: string) => Promise<string>
+}
+
+const REDIS_TIMEOUT_MS = 500
+
+// @fastify/rate-limit's own Redis store (it exports none). Its `child` names keys after the route, which a
+// hook made by `app.rateLimit()` does not have (keys came out as `…undefinedundefined-…`); ours carry their name.
+const RedisStore = createRequire(import.meta.url)('@fastify/rate-limit/store/RedisStore.js') as new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  redis: Redis,
+  key: string,
+) => FastifyRateLimitStore
+const letThrough: LimitHook = async () => {}
+
+/**
+ * Section 6: logins and registrations per client IP through @fastify/rate-limit; failed logins per
+ * account through rate-limiter-flexible. With Redis, every process shares one count. If Redis cannot be
+ * reached, the per-IP limits let requests through (fail open) and the per-account limit falls back to a
+ * count in this process, so the service keeps answering and brute force stays bounded.
+ */
+export default fp<RateLimitOptions>(
+  async (app, { limits, redisUrl, keyPrefix, accountKey }) => {
+    if (limits === undefined) {
+      app.decorate('limits', { loginsPerIp: letThrough, registrationsPerIp: letThrough, loginFailures: letThrough })
+      return
+    }
+    const redis = redisUrl === undefined ? undefined : await connectRedis(redisUrl, app.log)
+    if (redis) app.addHook('onClose', async () => redis.disconnect())
+
+    await app.register(rateLimit, {
+      global: false,
+      skipOnError: true,
+      ...(redis ? { store: redisStore(redis, `${keyPrefix}ip:`) } : {}),
+      errorResponseBuilder: (_request, context) => throttled(context.ttl),
+    })
+    const perIp = (name: string, limit: Limit): LimitHook => {
+      const hook = app.rateLimit({ max: limit.count, timeWindow: limit.windowSeconds * 1000, keyGenerator: (request) => `${name}:${request.ip}` })
+      return async (request, reply) => {
+        await hook.call(app, request, reply)
+      }
+    }
+
+    const failures = accountLimiter(limits.loginFailuresPerAccount, redis, `${keyPrefix}login-failures`)
+    // Each attempt is counted as a failure before its password is checked (so that parallel attempts cannot
+    // overshoot the limit), and given back unless it answers 401 (a success, or a failure of ours such as a 503).
+    const reserved = new WeakMap<FastifyRequest, string>()
+    const loginFailures: LimitHook = async (request) => {
+      const key = await accountKey((request.body as { username: string }).username)
+      try {
+        await failures.consume(key)
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) throw throttled(rejection.msBeforeNext)
+        throw rejection
+      }
+      reserved.set(request, key)
+    }
+    app.addHook('onSend', async (request, reply) => {
+      const key = reserved.get(request)
+      if (key === undefined || reply.statusCode === 401) return
+      reserved.delete(request)
+      try {
+        await failures.reward(key, 1)
+      } catch (error) {
+        request.log.warn({ err: error }, 'could not give back a login attempt')
+      }
+    })
+
+    app.decorate('limits', {
+      loginsPerIp: perIp('login', limits.loginsPerIp),
+      registrationsPerIp: perIp('register', limits.registrationsPerIp),
+      loginFailures,
+    })
+  },
+  { name: 'rate-limit' },
+)
+
+/** DRF's throttled answer, with `Retry-After` in whole seconds (at least 1). */
+function throttled(msBeforeNext: number): HttpError {
+  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000))
+  return new HttpError(
+    429,
+    { detail: `Request was throttled. Expected available in ${seconds} seconds.` },
+    { 'retry-after': String(seconds) },
+  )
+}
+
+/** The library's Redis store with one flat key space: `<prefix>ip:<limit name>:<client ip>`. */
+function redisStore(redis: Redis, nameSpace: string): FastifyRateLimitStoreCtor {
+  const store = new RedisStore(false, false, redis, nameSpace)
+  return class FlatRedisStore implements FastifyRateLimitStore {
+    incr = store.incr.bind(store)
+    child(): FastifyRateLimitStore {
+      return this
+    }
+  }
+}
+
+function accountLimiter(limit: Limit, redis: Redis | undefined, keyPrefix: string): RateLimiterAbstract {
+  const options = { points: limit.count, duration: limit.windowSeconds, keyPrefix }
+  if (redis === undefined) return new RateLimiterMemory(options)
+  return new RateLimiterRedis({
+    ...options,
+    storeClient: redis,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new RateLimiterMemory(options),
+  })
+}
+
+/**
+ * A client that never crashes the process and never makes a request wait long: no offline queue, bounded
+ * timeouts, reconnects in the background. Startup waits for it briefly; if it is down, limits fail as above.
+ */
+async function connectRedis(url: string, log: FastifyBaseLogger): Promise<Redis> {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    commandTimeout: REDIS_TIMEOUT_MS,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  })
+  let healthy = true
+  redis.on('error', (error: Error) => {
+    if (healthy) log.warn({ err: error }, 'redis unavailable: rate limits fall back (per-IP open, per-account in process)')
+    healthy = false
+  })
+  redis.on('ready', () => {
+    if (!healthy) log.info('redis reachable again: rate limits shared')
+    healthy = true
+  })
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer)
+      redis.off('ready', done)
+      resolve()
+    }
+    const timer = setTimeout(done, 2500)
+    redis.once('ready', done)
+  })
+  return redis
+}
