@@ -20,5 +20,10 @@ const result = await autocannon({
   requests: spec.paths.map((path) => ({ method: spec.method ?? 'GET', path, headers: spec.headers, body: spec.body })),
 })
 process.stdout.write(
-  JSON.stringify({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts }) + '\n',
+  JSON.stringify({
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx + result.errors + result.timeouts,
+  }) + '\n',
 )

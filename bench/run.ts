@@ -24,8 +24,38 @@ const FOLLOWS = Number(values.follows ?? USERS * 10)
 const DURATION = Number(values.duration)
 const CONNECTIONS = Number(values.connections)
 const PINNED = spawnSync('taskset', ['-c', '0', 'true']).status === 0
-const FRAGMENTS = ['son', 'ann', 'mar', 'eng', 'dev', 'ing', 'ter', 'ric', 'and', 'lee', 'ell', 'ber', 'ist', 'ata', 'ion',
-  'ent', 'ste', 'ers', 'pro', 'sys', 'web', 'ops', 'des', 'sec', 'man', 'ine', 'ver', 'tha', 'ica', 'ada']
+const FRAGMENTS = [
+  'son',
+  'ann',
+  'mar',
+  'eng',
+  'dev',
+  'ing',
+  'ter',
+  'ric',
+  'and',
+  'lee',
+  'ell',
+  'ber',
+  'ist',
+  'ata',
+  'ion',
+  'ent',
+  'ste',
+  'ers',
+  'pro',
+  'sys',
+  'web',
+  'ops',
+  'des',
+  'sec',
+  'man',
+  'ine',
+  'ver',
+  'tha',
+  'ica',
+  'ada',
+]
 
 interface Result {
   rps: number
@@ -64,10 +94,14 @@ function dataset(): string {
   mkdirSync(dir, { recursive: true })
   const partial = `${file}.partial`
   for (const suffix of ['', '-wal', '-shm']) rmSync(partial + suffix, { force: true })
-  const seeded = spawnSync(process.execPath, ['dist/cli/seed.js', '--users', String(USERS), '--follows', String(FOLLOWS), '--seed', values.seed!], {
-    env: { ...process.env, DATABASE_URL: `sqlite:${partial}` },
-    stdio: 'inherit',
-  })
+  const seeded = spawnSync(
+    process.execPath,
+    ['dist/cli/seed.js', '--users', String(USERS), '--follows', String(FOLLOWS), '--seed', values.seed!],
+    {
+      env: { ...process.env, DATABASE_URL: `sqlite:${partial}` },
+      stdio: 'inherit',
+    },
+  )
   if (seeded.status !== 0) throw new Error('seeding failed')
   // A checkpointed single file: the WAL of the seeding connection is folded in when it closes.
   renameSync(partial, file)
@@ -77,7 +111,10 @@ function dataset(): string {
 async function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort()
   const [command, argv] = pinned(0, process.execPath, args)
-  const child = spawn(command, argv, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(command, argv, {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   const base = `http://127.0.0.1:${port}`
   for (let attempt = 0; attempt < 600; attempt++) {
     try {
@@ -102,7 +139,10 @@ function load(base: string, scenario: Scenario, access: string): Result {
     base,
     paths: scenario.paths,
     method: scenario.method,
-    headers: { ...(scenario.auth ? { authorization: `Bearer ${access}` } : {}), ...(scenario.body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(scenario.auth ? { authorization: `Bearer ${access}` } : {}),
+      ...(scenario.body ? { 'content-type': 'application/json' } : {}),
+    },
     body: scenario.body,
     connections: scenario.connections ?? CONNECTIONS,
     duration: DURATION,
@@ -157,9 +197,13 @@ async function main(): Promise<void> {
   const bare = await measure(['--import', 'tsx', 'bench/baselines/bare-json.ts'], {}, profile)
   const limit = await measure(['--import', 'tsx', 'bench/baselines/sqlite-profile.ts'], { DATABASE_FILE: file }, profile)
 
-  console.log(`${USERS} users, ${FOLLOWS} follows, seed ${values.seed}; c=${CONNECTIONS}, ${DURATION} s per scenario; ` +
-    `${PINNED ? 'server on core 0, load on core 1' : 'not pinned (no taskset)'}; server ${values.server}`)
-  console.log(`${'scenario'.padEnd(14)}  ${'req/s'.padStart(8)}  ${'p50'.padStart(6)}  ${'p99'.padStart(6)}  ${'÷ bare'.padStart(8)}  ${'÷ limit'.padStart(9)}  ${'non-2xx'.padStart(7)}`)
+  console.log(
+    `${USERS} users, ${FOLLOWS} follows, seed ${values.seed}; c=${CONNECTIONS}, ${DURATION} s per scenario; ` +
+      `${PINNED ? 'server on core 0, load on core 1' : 'not pinned (no taskset)'}; server ${values.server}`,
+  )
+  console.log(
+    `${'scenario'.padEnd(14)}  ${'req/s'.padStart(8)}  ${'p50'.padStart(6)}  ${'p99'.padStart(6)}  ${'÷ bare'.padStart(8)}  ${'÷ limit'.padStart(9)}  ${'non-2xx'.padStart(7)}`,
+  )
   console.log(row('(a) bare json', bare, bare.rps, limit.rps))
   console.log(row('(b) limit', limit, bare.rps, limit.rps))
 
@@ -178,7 +222,9 @@ async function main(): Promise<void> {
     const { access } = (await login.json()) as { access: string }
     for (const scenario of scenarios.filter((s) => wanted(s.name))) {
       if (scenario.optional) {
-        const probe = await fetch(`${server.base}${scenario.paths[0]}`, { headers: scenario.auth ? { authorization: `Bearer ${access}` } : {} })
+        const probe = await fetch(`${server.base}${scenario.paths[0]}`, {
+          headers: scenario.auth ? { authorization: `Bearer ${access}` } : {},
+        })
         if (probe.status === 404) {
           console.log(`${scenario.name.padEnd(14)}  skipped: the route answers 404 (not built yet)`)
           continue

@@ -14,7 +14,7 @@ function layerOf(file) {
   if (file.startsWith('src/modules/')) return 4
   if (file.startsWith('src/plugins/')) return 3
   if (file.startsWith('src/db/') || file.startsWith('src/lib/')) return 2
-  if (file === 'src/config.ts' || file === 'src/errors.ts') return 1
+  if (file === 'src/config.ts' || file === 'src/config-values.ts' || file === 'src/errors.ts') return 1
   return undefined
 }
 
@@ -27,7 +27,8 @@ const list = (dir) =>
 const files = list('src').sort()
 const problems = []
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|(?:^|\n)\s*import\s+['"](\.{1,2}\/[^'"]+)['"]/g
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|(?:^|\n)\s*import\s+['"](\.{1,2}\/[^'"]+)['"]/g
 const graph = new Map()
 for (const file of files) {
   const text = readFileSync(file, 'utf8')
@@ -36,7 +37,9 @@ for (const file of files) {
   const targets = []
   for (const match of text.matchAll(IMPORT)) {
     const specifier = match[1] ?? match[2]
-    const target = relative('.', resolve(dirname(file), specifier.replace(/\.js$/, '.ts'))).split('\\').join('/')
+    const target = relative('.', resolve(dirname(file), specifier.replace(/\.js$/, '.ts')))
+      .split('\\')
+      .join('/')
     targets.push(target)
     const from = layerOf(file)
     const to = layerOf(target)
@@ -57,7 +60,8 @@ function visit(file) {
   stack.push(file)
   for (const target of graph.get(file) ?? []) {
     if (!graph.has(target)) continue
-    if (state.get(target) === 'open') problems.push(`import cycle: ${[...stack.slice(stack.indexOf(target)), target].join(' → ')}`)
+    if (state.get(target) === 'open')
+      problems.push(`import cycle: ${[...stack.slice(stack.indexOf(target)), target].join(' → ')}`)
     else if (!state.has(target)) visit(target)
   }
   stack.pop()

@@ -33,7 +33,10 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refresh', '*.access'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refresh', '*.access'],
+        censor: '[redacted]',
+      },
       stream: destination,
     },
     // One line per request, written when the response is (see the onResponse hook below).
@@ -52,7 +55,10 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
     reply.header('x-request-id', request.id)
   })
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request')
+    request.log.info(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime },
+      'request',
+    )
     done()
   })
   app.addHook('onClose', async () => {

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
+import { ConfigError, DURATION_UNITS, parseInteger, parseDuration, parseMillis, nonEmpty } from './config-values.js'
+
+export { ConfigError }
 
 export type DatabaseConfig =
   | { dialect: 'sqlite'; filename: string }
@@ -68,12 +71,8 @@ export interface RateLimits {
   readonly registrationsPerIp: Limit
 }
 
-/** A configuration mistake the operator must fix; its message is one sentence, printed as is. */
-export class ConfigError extends Error {}
-
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 const MIN_SECRET_LENGTH = 32
-const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production'
@@ -93,11 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const metricsToken = nonEmpty(env.METRICS_TOKEN)
   const metricsSwitch = nonEmpty(env.METRICS) ?? (metricsToken === undefined ? 'off' : 'on')
-  if (metricsSwitch !== 'on' && metricsSwitch !== 'off') throw new ConfigError(`METRICS must be on or off; got "${metricsSwitch}".`)
+  if (metricsSwitch !== 'on' && metricsSwitch !== 'off')
+    throw new ConfigError(`METRICS must be on or off; got "${metricsSwitch}".`)
   const dataDir =
-    database.dialect === 'sqlite' && database.filename !== ':memory:'
-      ? dirname(resolve(database.filename))
-      : resolve('data')
+    database.dialect === 'sqlite' && database.filename !== ':memory:' ? dirname(resolve(database.filename)) : resolve('data')
 
   return Object.freeze({
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
@@ -125,7 +123,9 @@ function parseHttpLimits(env: NodeJS.ProcessEnv): HttpLimits {
   const requestTimeoutMs = parseMillis('REQUEST_TIMEOUT', env.REQUEST_TIMEOUT, 30_000)
   const headersTimeoutMs = parseMillis('HEADERS_TIMEOUT', env.HEADERS_TIMEOUT, Math.min(10_000, requestTimeoutMs))
   if (headersTimeoutMs > requestTimeoutMs) {
-    throw new ConfigError(`HEADERS_TIMEOUT (${headersTimeoutMs} ms) must not be longer than REQUEST_TIMEOUT (${requestTimeoutMs} ms).`)
+    throw new ConfigError(
+      `HEADERS_TIMEOUT (${headersTimeoutMs} ms) must not be longer than REQUEST_TIMEOUT (${requestTimeoutMs} ms).`,
+    )
   }
   return {
     requestTimeoutMs,
@@ -152,7 +152,9 @@ export function resolveJwtSecret(config: Config): Config {
   }
   const secret = readFileSync(file, 'utf8').trim()
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new ConfigError(`The secret in ${file} is shorter than ${MIN_SECRET_LENGTH} characters; delete it to generate a new one.`)
+    throw new ConfigError(
+      `The secret in ${file} is shorter than ${MIN_SECRET_LENGTH} characters; delete it to generate a new one.`,
+    )
   }
   return Object.freeze({ ...config, jwtSecret: secret })
 }
@@ -160,7 +162,8 @@ export function resolveJwtSecret(config: Config): Config {
 function parseDatabaseUrl(url: string, env: NodeJS.ProcessEnv): DatabaseConfig {
   if (url.startsWith('sqlite:')) {
     const filename = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '')
-    if (filename === '') throw new ConfigError('DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/careers.sqlite or sqlite::memory:.')
+    if (filename === '')
+      throw new ConfigError('DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/careers.sqlite or sqlite::memory:.')
     return { dialect: 'sqlite', filename }
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
@@ -175,31 +178,14 @@ function parseDatabaseUrl(url: string, env: NodeJS.ProcessEnv): DatabaseConfig {
       poolMax: parseInteger('DATABASE_POOL_MAX', env.DATABASE_POOL_MAX, 10, 1, 1000),
       connectTimeoutMs: parseMillis('DATABASE_CONNECT_TIMEOUT', env.DATABASE_CONNECT_TIMEOUT, 5000),
       queryTimeoutMs: parseMillis('DATABASE_QUERY_TIMEOUT', env.DATABASE_QUERY_TIMEOUT, 10_000),
-      idleInTransactionTimeoutMs: parseMillis('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT', env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT, 30_000),
+      idleInTransactionTimeoutMs: parseMillis(
+        'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT',
+        env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT,
+        30_000,
+      ),
     }
   }
   throw new ConfigError('DATABASE_URL must start with sqlite: or postgres:// (e.g. sqlite:./data/careers.sqlite).')
-}
-
-function parseInteger(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  const value = nonEmpty(raw)
-  if (value === undefined) return fallback
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${value}".`)
-  }
-  return Number(value)
-}
-
-/** Seconds, or a number with a unit: 900, 15m, 1h, 7d. */
-function parseDuration(name: string, raw: string | undefined, fallbackSeconds: number): number {
-  const value = nonEmpty(raw)
-  if (value === undefined) return fallbackSeconds
-  const match = /^(\d+)([smhd]?)$/.exec(value)
-  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's']! : 0
-  if (!match || seconds < 1 || !Number.isSafeInteger(seconds)) {
-    throw new ConfigError(`${name} must be a positive duration in seconds or with a unit (900, 15m, 1h, 7d); got "${value}".`)
-  }
-  return seconds
 }
 
 function parseRateLimits(env: NodeJS.ProcessEnv): RateLimits | undefined {
@@ -264,7 +250,10 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string[] {
 function parseCorsOrigins(raw: string | undefined): string[] {
   const value = nonEmpty(raw)
   if (value === undefined) return []
-  const origins = value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '')
+  const origins = value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '')
   for (const origin of origins) {
     let parsed: URL | undefined
     try {
@@ -273,24 +262,10 @@ function parseCorsOrigins(raw: string | undefined): string[] {
       parsed = undefined
     }
     if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin) {
-      throw new ConfigError(`CORS_ORIGINS must be comma-separated origins like https://app.example.com (no path); got "${origin}".`)
+      throw new ConfigError(
+        `CORS_ORIGINS must be comma-separated origins like https://app.example.com (no path); got "${origin}".`,
+      )
     }
   }
   return origins
-}
-
-/** A timeout: seconds, or a number with a unit (250ms, 5s, 1m); always at least 1 ms and at most a day. */
-function parseMillis(name: string, raw: string | undefined, fallbackMs: number): number {
-  const value = nonEmpty(raw)
-  if (value === undefined) return fallbackMs
-  const match = /^(\d+)(ms|s|m)?$/.exec(value)
-  const ms = match ? Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] ?? 's']! : 0
-  if (!match || ms < 1 || ms > 86_400_000) {
-    throw new ConfigError(`${name} must be a duration from 1ms to 24h, in seconds or with a unit (250ms, 5s, 1m); got "${value}".`)
-  }
-  return ms
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim()
 }

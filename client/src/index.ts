@@ -13,7 +13,9 @@ export interface CareersClient {
   api: Client<paths>
   /** The tokens the client sends; set by `login`/`register`, renewed on a 401 by the refresh token. */
   tokens: Tokens | null
-  register(body: paths['/careers/users/register/']['post']['requestBody']['content']['application/json']): Promise<Schemas['Registration']>
+  register(
+    body: paths['/careers/users/register/']['post']['requestBody']['content']['application/json'],
+  ): Promise<Schemas['Registration']>
   login(username: string, password: string): Promise<Schemas['TokenPair']>
 }
 
@@ -58,7 +60,8 @@ export function createCareersClient(baseUrl: string, fetchImpl: typeof fetch = g
 
   const auth: Middleware = {
     onRequest({ request, id }) {
-      if (client.tokens && !request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${client.tokens.access}`)
+      if (client.tokens && !request.headers.has('authorization'))
+        request.headers.set('authorization', `Bearer ${client.tokens.access}`)
       // A body can be read once: keep a copy in case the request must be repeated after a refresh.
       if (client.tokens) pending.set(id, request.clone())
       return request

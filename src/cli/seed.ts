@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config.js'
 import { connect } from '../db/connect.js'
 import { migrateToLatest } from '../db/migrate.js'
-import { isEmpty, seedDatabase, wipe } from '../db/seed.js'
+import { seedDatabase } from '../db/seed.js'
+import { isEmpty, wipe } from '../db/seed-schema.js'
 import { hashPassword } from '../modules/auth/index.js'
 
 const USAGE = `usage: npm run seed -- [--users N] [--follows M] [--posts P] [--likes L] [--comments C] [--seed S] [--force]
@@ -61,7 +62,8 @@ async function main(): Promise<void> {
 
 function count(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new ConfigError(`--${name} must be a whole number; got "${raw}".\n${USAGE}`)
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+    throw new ConfigError(`--${name} must be a whole number; got "${raw}".\n${USAGE}`)
   return Number(raw)
 }
 

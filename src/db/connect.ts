@@ -40,7 +40,10 @@ export function connect(config: DatabaseConfig): Db {
   const report = (error: unknown): boolean => events.emit('failure', error)
   const pool = config.dialect === 'postgres' ? postgresPool(config, report) : undefined
   const db = new Kysely<Database>({
-    dialect: config.dialect === 'sqlite' ? sqliteDialect(config.filename) : new SafePostgresDialect({ pool: replacingBrokenClients(pool as pg.Pool) }),
+    dialect:
+      config.dialect === 'sqlite'
+        ? sqliteDialect(config.filename)
+        : new SafePostgresDialect({ pool: replacingBrokenClients(pool as pg.Pool) }),
   })
   if (pool !== undefined) pools.set(db, pool)
   failureEvents.set(db, events)

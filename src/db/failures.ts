@@ -13,7 +13,16 @@ interface DriverError {
 const PG_UNAVAILABLE_CLASSES = ['08', '53', '57', '58']
 const PG_UNAVAILABLE_CODES = new Set(['25006', '25P03', '40001', '40P01', '55P03'])
 // Node's socket errors.
-const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'])
+const NET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+])
 // pg's own client-side failures carry no code, only these messages.
 const PG_CLIENT_MESSAGES = [
   'Connection terminated',
@@ -25,7 +34,15 @@ const PG_CLIENT_MESSAGES = [
   'Postgres connection has been discarded',
 ]
 // better-sqlite3 codes (extended codes start with the primary one): busy, locked, disk full, read-only, I/O.
-const SQLITE_UNAVAILABLE = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_PROTOCOL']
+const SQLITE_UNAVAILABLE = [
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+  'SQLITE_IOERR',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PROTOCOL',
+]
 
 function codeOf(error: unknown): string | undefined {
   const { code } = (error ?? {}) as DriverError

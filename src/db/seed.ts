@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import { dialectOf, type Db } from './connect.js'
 import type { DialectName } from './dialect.js'
+import { dropSecondaryStructures, hasColumn, hasTable } from './seed-schema.js'
 import { recountTotals } from './totals.js'
 import { COMMENTS, CONNECTORS, FIRST_NAMES, LAST_NAMES, POST_TITLES, ROLES, TOPICS } from './seed-data.js'
 
@@ -54,44 +55,6 @@ export function random(seed: number): () => number {
   }
 }
 
-export async function isEmpty(db: Db): Promise<boolean> {
-  return (await db.selectFrom('users').select('id').limit(1).execute()).length === 0
-}
-
-/** Whether `table.column` exists (the schema grows with later migrations). Runs outside any transaction. */
-export async function hasColumn(db: Db, table: string, column: string): Promise<boolean> {
-  try {
-    await sql`select ${sql.ref(column)} from ${sql.table(table)} where 1 = 0`.execute(db)
-    return true
-  } catch {
-    return false
-  }
-}
-
-export async function hasTable(db: Db, table: string): Promise<boolean> {
-  try {
-    await sql`select 1 from ${sql.table(table)} where 1 = 0`.execute(db)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Removes every row of the data tables and restarts their ids at 1. */
-export async function wipe(db: Db): Promise<void> {
-  const tables = ['comments', 'likes', 'shares', 'posts', 'follows', 'sessions', 'users']
-  const present: string[] = []
-  for (const table of tables) if (await hasTable(db, table)) present.push(table)
-  if (dialectOf(db) === 'postgres') {
-    await sql`truncate ${sql.join(present.map((table) => sql.table(table)))} restart identity cascade`.execute(db)
-    return
-  }
-  await db.transaction().execute(async (trx) => {
-    for (const table of present) await sql`delete from ${sql.table(table)}`.execute(trx)
-    await sql`delete from sqlite_sequence`.execute(trx)
-  })
-}
-
 /**
  * Inserts users (ids 1…N, `user000001`…), a skewed follow graph (a few very followed users), posts, likes
  * and comments, in one transaction, then sets every stored counter from the rows.
@@ -127,7 +90,18 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<SeedSu
       const last = pick(LAST_NAMES)
       const bio = `${pick(ROLES)} ${pick(CONNECTORS)} ${pick(TOPICS)} and ${pick(TOPICS)}`
       const created = at((i / Math.max(n, 1)) * YEAR_MS)
-      return [username, username, `${username}@example.com`, `${username}@example.com`, options.passwordHash, first, last, bio, created, created]
+      return [
+        username,
+        username,
+        `${username}@example.com`,
+        `${username}@example.com`,
+        options.passwordHash,
+        first,
+        last,
+        bio,
+        created,
+        created,
+      ]
     })
 
     // Each user follows about follows/n others; half the targets are drawn towards low ids (the popular accounts).
@@ -154,29 +128,29 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<SeedSu
     progress('indexes', 1, 1)
 
     async function seedPosts(): Promise<void> {
-    const postColumns: Column[] = schema.postTitle ? [...POST_COLUMNS, ['title', 'text'], ['post_type', 'text']] : POST_COLUMNS
-    await insert('posts', postColumns, posts, (i) => {
-      const created = at((i / Math.max(posts, 1)) * YEAR_MS)
-      const row: Row = [skewed(n, rnd), `${pick(POST_TITLES)}: notes on ${pick(TOPICS)}. ${pick(COMMENTS)}`, created, created]
-      if (schema.postTitle) row.push(pick(POST_TITLES), 'post')
-      return row
-    })
-    const liked = new Set<number>()
-    const likeCount = posts > 0 ? Math.min(likes, posts * n) : 0
-    await insert('likes', LIKE_COLUMNS, likeCount, () => {
-      for (;;) {
-        const post = 1 + Math.floor(rnd() * posts)
-        const user = 1 + Math.floor(rnd() * n)
-        const key = post * (n + 1) + user
-        if (liked.has(key)) continue
-        liked.add(key)
-        return [post, user, at(rnd() * YEAR_MS)]
-      }
-    })
-    await insert('comments', COMMENT_COLUMNS, posts > 0 ? comments : 0, () => {
-      const created = at(rnd() * YEAR_MS)
-      return [1 + Math.floor(rnd() * posts), 1 + Math.floor(rnd() * n), pick(COMMENTS), created, created]
-    })
+      const postColumns: Column[] = schema.postTitle ? [...POST_COLUMNS, ['title', 'text'], ['post_type', 'text']] : POST_COLUMNS
+      await insert('posts', postColumns, posts, (i) => {
+        const created = at((i / Math.max(posts, 1)) * YEAR_MS)
+        const row: Row = [skewed(n, rnd), `${pick(POST_TITLES)}: notes on ${pick(TOPICS)}. ${pick(COMMENTS)}`, created, created]
+        if (schema.postTitle) row.push(pick(POST_TITLES), 'post')
+        return row
+      })
+      const liked = new Set<number>()
+      const likeCount = posts > 0 ? Math.min(likes, posts * n) : 0
+      await insert('likes', LIKE_COLUMNS, likeCount, () => {
+        for (;;) {
+          const post = 1 + Math.floor(rnd() * posts)
+          const user = 1 + Math.floor(rnd() * n)
+          const key = post * (n + 1) + user
+          if (liked.has(key)) continue
+          liked.add(key)
+          return [post, user, at(rnd() * YEAR_MS)]
+        }
+      })
+      await insert('comments', COMMENT_COLUMNS, posts > 0 ? comments : 0, () => {
+        const created = at(rnd() * YEAR_MS)
+        return [1 + Math.floor(rnd() * posts), 1 + Math.floor(rnd() * n), pick(COMMENTS), created, created]
+      })
     }
   })
 
@@ -188,33 +162,40 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<SeedSu
 }
 
 const USER_COLUMNS: Column[] = [
-  ['username', 'text'], ['username_key', 'text'], ['email', 'text'], ['email_key', 'text'], ['password_hash', 'text'],
-  ['first_name', 'text'], ['last_name', 'text'], ['bio', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ['username', 'text'],
+  ['username_key', 'text'],
+  ['email', 'text'],
+  ['email_key', 'text'],
+  ['password_hash', 'text'],
+  ['first_name', 'text'],
+  ['last_name', 'text'],
+  ['bio', 'text'],
+  ['created_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
 ]
-const FOLLOW_COLUMNS: Column[] = [['follower_id', 'int'], ['following_id', 'int'], ['created_at', 'timestamptz']]
-const POST_COLUMNS: Column[] = [['author_id', 'int'], ['content', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']]
-const LIKE_COLUMNS: Column[] = [['post_id', 'int'], ['user_id', 'int'], ['created_at', 'timestamptz']]
+const FOLLOW_COLUMNS: Column[] = [
+  ['follower_id', 'int'],
+  ['following_id', 'int'],
+  ['created_at', 'timestamptz'],
+]
+const POST_COLUMNS: Column[] = [
+  ['author_id', 'int'],
+  ['content', 'text'],
+  ['created_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
+]
+const LIKE_COLUMNS: Column[] = [
+  ['post_id', 'int'],
+  ['user_id', 'int'],
+  ['created_at', 'timestamptz'],
+]
 const COMMENT_COLUMNS: Column[] = [
-  ['post_id', 'int'], ['author_id', 'int'], ['content', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ['post_id', 'int'],
+  ['author_id', 'int'],
+  ['content', 'text'],
+  ['created_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
 ]
-
-/**
- * SQLite bulk load: secondary indexes and the search-index triggers are dropped for the inserts and
- * rebuilt once afterwards (sorting once beats a million random B-tree inserts). Their definitions come
- * from sqlite_master, so whatever later migrations add is restored as it was.
- */
-async function dropSecondaryStructures(trx: Db): Promise<() => Promise<void>> {
-  const { rows } = await sql<{ type: string; name: string; sql: string }>`select type, name, sql from sqlite_master
-    where type in ('index', 'trigger') and sql is not null and tbl_name in ('users', 'follows', 'posts', 'likes', 'comments', 'shares')`.execute(trx)
-  const searchTables: string[] = []
-  for (const table of ['users_search', 'posts_search']) if (await hasTable(trx, table)) searchTables.push(table)
-  for (const { type, name } of rows) await sql`drop ${sql.raw(type)} ${sql.id(name)}`.execute(trx)
-  return async () => {
-    for (const row of rows.filter((r) => r.type === 'index')) await sql.raw(row.sql).execute(trx)
-    for (const table of searchTables) await sql`insert into ${sql.table(table)}(${sql.ref(table)}) values ('rebuild')`.execute(trx)
-    for (const row of rows.filter((r) => r.type === 'trigger')) await sql.raw(row.sql).execute(trx)
-  }
-}
 
 /** A user id in 1…n, drawn towards low ids half of the time. */
 function skewed(n: number, rnd: () => number): number {
@@ -257,12 +238,17 @@ function batchInserter(trx: Db, dialect: DialectName, progress: (phase: string, 
  * Seeding is the one bulk path allowed to write counters directly (every other write goes through
  * `moveCounters`): after the bulk insert each counter is set from a count of its rows.
  */
-async function setCounters(db: Db, schema: { posts: boolean; sharesCount: boolean; shares: boolean; received: boolean }): Promise<void> {
+async function setCounters(
+  db: Db,
+  schema: { posts: boolean; sharesCount: boolean; shares: boolean; received: boolean },
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const count = (table: string, column: string, outer: string): RawBuilder<number> =>
       sql<number>`(select count(*) from ${sql.table(table)} x where x.${sql.ref(column)} = ${sql.ref(outer)})`
     if (schema.posts) {
-      const shares = schema.sharesCount ? sql`, shares_count = ${schema.shares ? count('shares', 'post_id', 'posts.id') : sql`0`}` : sql``
+      const shares = schema.sharesCount
+        ? sql`, shares_count = ${schema.shares ? count('shares', 'post_id', 'posts.id') : sql`0`}`
+        : sql``
       await sql`update posts set likes_count = ${count('likes', 'post_id', 'posts.id')},
         comments_count = ${count('comments', 'post_id', 'posts.id')}${shares}`.execute(trx)
     }

@@ -67,7 +67,11 @@ class CachingSqliteDriver implements Driver {
     await connection.executeQuery(CompiledQuery.raw(`savepoint ${quoteIdentifier(name)}`))
   }
 
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string, _compile: QueryCompiler['compileQuery']): Promise<void> {
+  async rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    _compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw(`rollback to ${quoteIdentifier(name)}`))
   }
 

@@ -10,7 +10,11 @@ export interface TableTotals {
 
 /** One primary-key lookup. */
 export async function readTotals(db: Db, name: string): Promise<TableTotals> {
-  const row = await db.selectFrom('table_totals').select(['total', 'inactive', 'generation']).where('name', '=', name).executeTakeFirst()
+  const row = await db
+    .selectFrom('table_totals')
+    .select(['total', 'inactive', 'generation'])
+    .where('name', '=', name)
+    .executeTakeFirst()
   if (row === undefined) throw new Error(`table_totals has no row ${name}`)
   return { total: Number(row.total), inactive: Number(row.inactive), generation: Number(row.generation) }
 }

@@ -42,7 +42,10 @@ const ERROR_EXAMPLES: Record<number, Json> = {
 
 export function completeDocument(document: Json, routes: ReadonlyMap<string, RouteDoc>): Json {
   const named: Json = {}
-  const hoisted = hoistNamedSchemas(replaceDocumentedKeywords({ ...document, errorSchemas: [ErrorDetail, FieldErrors] }), named) as Json
+  const hoisted = hoistNamedSchemas(
+    replaceDocumentedKeywords({ ...document, errorSchemas: [ErrorDetail, FieldErrors] }),
+    named,
+  ) as Json
   delete hoisted.errorSchemas
   const components = (hoisted.components ?? {}) as Json
   components.schemas = sortedByKey({ ...((components.schemas ?? {}) as Json), ...named })
@@ -102,12 +105,16 @@ function errorResponse(status: number, response: Json): Json {
   if (status === 405) headers.Allow = { description: 'The methods this path answers', schema: { type: 'string' } }
   if (status === 429) headers['Retry-After'] = { description: 'Seconds to wait', schema: { type: 'integer', minimum: 1 } }
   const schema = status === 400 ? { anyOf: [ref('FieldErrors'), ref('ErrorDetail')] } : ref('ErrorDetail')
-  const declared = ((response.content as Record<string, Json> | undefined)?.['application/json']?.schema as Json | undefined)?.['x-example']
+  const declared = ((response.content as Record<string, Json> | undefined)?.['application/json']?.schema as Json | undefined)?.[
+    'x-example'
+  ]
   const described = typeof response.description === 'string' && response.description !== 'Default Response'
   return {
     description: described ? response.description : (STATUS_TEXT[status] ?? 'Error'),
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
-    content: { 'application/json': { schema, example: declared ?? ERROR_EXAMPLES[status] ?? { detail: STATUS_TEXT[status] ?? 'Error' } } },
+    content: {
+      'application/json': { schema, example: declared ?? ERROR_EXAMPLES[status] ?? { detail: STATUS_TEXT[status] ?? 'Error' } },
+    },
   }
 }
 

@@ -23,7 +23,14 @@ export function refined<T extends TSchema>(schema: T, refinement: Refinement): T
  * Types are never coerced (`"2"` is not an integer) and no key is silently dropped.
  */
 export function createValidatorCompiler(): FastifySchemaCompiler<TSchema> {
-  const ajv = new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false, verbose: true })
+  const ajv = new Ajv({
+    allErrors: true,
+    coerceTypes: false,
+    removeAdditional: false,
+    useDefaults: false,
+    strict: false,
+    verbose: true,
+  })
   return ({ schema, httpPart }) => {
     const validate = ajv.compile(schema)
     const refinement = (schema as { [REFINEMENT]?: Refinement })[REFINEMENT]
@@ -83,7 +90,9 @@ function messageFor(error: ErrorObject): string | undefined {
     case 'maxLength':
       return `Ensure this field has no more than ${String(error.params.limit)} characters.`
     case 'minLength':
-      return error.data === '' ? 'This field may not be blank.' : `Ensure this field has at least ${String(error.params.limit)} characters.`
+      return error.data === ''
+        ? 'This field may not be blank.'
+        : `Ensure this field has at least ${String(error.params.limit)} characters.`
     case 'minimum':
       return `Ensure this value is greater than or equal to ${String(error.params.limit)}.`
     case 'maximum':

@@ -18,7 +18,9 @@ export default fp(
       const schema = route.schema as { hide?: boolean; operationId?: string } | undefined
       if (schema?.hide || route.url.startsWith('/docs') || route.method === 'HEAD') return
       if (typeof schema?.operationId !== 'string') {
-        throw new Error(`Route ${String(route.method)} ${route.url} has no schema.operationId (every documented route declares one).`)
+        throw new Error(
+          `Route ${String(route.method)} ${route.url} has no schema.operationId (every documented route declares one).`,
+        )
       }
       routes.set(schema.operationId, { auth: authOf(app, route) })
     })
@@ -45,7 +47,9 @@ export default fp(
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       },
       // Schemas with an `$id` are listed under components.schemas by that name.
-      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+      },
       // @fastify/swagger inlines a response's top-level schema: keep its name for the hoisting in completeDocument.
       transform: ({ schema, url }) => ({ schema: nameTopLevelSchemas(schema), url }),
       transformObject: (documentObject) => {

@@ -53,7 +53,7 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
   }
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) {
-    return reply.code(status).send({ detail: status === 400 ? 'Bad request.' : (error.message || 'Bad request.') })
+    return reply.code(status).send({ detail: status === 400 ? 'Bad request.' : error.message || 'Bad request.' })
   }
   if (isUnavailable(error)) {
     // A known outage: one short line with the driver's cause, no stack, at most one per kind per second.
@@ -71,17 +71,19 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
  * `requestTimeoutMs`, the headers within `headersTimeoutMs`; an idle kept-alive connection closes after
  * `keepAliveTimeoutMs`.
  */
-export function serverOptions(limits: HttpLimits): Pick<
-  FastifyServerOptions,
-  'requestTimeout' | 'keepAliveTimeout' | 'clientErrorHandler'
-> & { http: ServerOptions } {
+export function serverOptions(
+  limits: HttpLimits,
+): Pick<FastifyServerOptions, 'requestTimeout' | 'keepAliveTimeout' | 'clientErrorHandler'> & { http: ServerOptions } {
   const shortest = Math.min(limits.requestTimeoutMs, limits.headersTimeoutMs)
   return {
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // Node checks the timeouts every `connectionsCheckingInterval` (30 s by default): check often enough
     // that a 30 s limit ends a request well before 40 s.
-    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(shortest / 4))) },
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(shortest / 4))),
+    },
     clientErrorHandler,
   }
 }
@@ -134,7 +136,11 @@ function clientErrorHandler(this: FastifyInstance, error: Error & { code?: strin
 
 function mediaType(request: FastifyRequest): string {
   const header = request.headers['content-type'] ?? ''
-  return header.split(';')[0]!.trim().slice(0, 100).replace(/[^\x20-\x7e]/g, '')
+  return header
+    .split(';')[0]!
+    .trim()
+    .slice(0, 100)
+    .replace(/[^\x20-\x7e]/g, '')
 }
 
 /** For Fastify's own routing failures: a malformed URL is a bad request, an over-long path segment is simply not found. */

@@ -18,7 +18,12 @@ export default fp<MetricsOptions>(
     const registry = new Registry()
     collectDefaultMetrics({ register: registry })
     const labelNames = ['method', 'route', 'status_code'] as const
-    const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames, registers: [registry] })
+    const requests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered',
+      labelNames,
+      registers: [registry],
+    })
     const duration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'Time from request to response',
@@ -29,7 +34,14 @@ export default fp<MetricsOptions>(
     const pool = poolOf(app.db)
     if (pool) {
       const gauge = (name: string, help: string, read: () => number): Gauge =>
-        new Gauge({ name, help, registers: [registry], collect() { this.set(read()) } })
+        new Gauge({
+          name,
+          help,
+          registers: [registry],
+          collect() {
+            this.set(read())
+          },
+        })
       gauge('db_pool_connections_total', 'PostgreSQL pool: open connections', () => pool.totalCount)
       gauge('db_pool_connections_idle', 'PostgreSQL pool: idle connections', () => pool.idleCount)
       gauge('db_pool_requests_waiting', 'PostgreSQL pool: queries waiting for a connection', () => pool.waitingCount)
@@ -45,7 +57,10 @@ export default fp<MetricsOptions>(
     const expected = token === undefined ? undefined : Buffer.from(`Bearer ${token}`)
     app.get('/metrics', { schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
       if (expected !== undefined && !sameSecret(request.headers.authorization, expected)) {
-        return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({ detail: 'Authentication credentials were not provided.' })
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="metrics"')
+          .send({ detail: 'Authentication credentials were not provided.' })
       }
       return reply.type(registry.contentType).send(await registry.metrics())
     })

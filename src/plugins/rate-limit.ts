@@ -68,7 +68,11 @@ export default fp<RateLimitOptions>(
       errorResponseBuilder: (_request, context) => throttled(context.ttl),
     })
     const perIp = (name: string, limit: Limit): LimitHook => {
-      const hook = app.rateLimit({ max: limit.count, timeWindow: limit.windowSeconds * 1000, keyGenerator: (request) => `${name}:${request.ip}` })
+      const hook = app.rateLimit({
+        max: limit.count,
+        timeWindow: limit.windowSeconds * 1000,
+        keyGenerator: (request) => `${name}:${request.ip}`,
+      })
       return async (request, reply) => {
         await hook.call(app, request, reply)
       }

@@ -18,7 +18,12 @@ async function sessions(account: Account) {
 }
 
 async function follow(from: Account, to: Account): Promise<void> {
-  const response = await ctx.app.inject({ method: 'POST', url: `${BASE}/follow/`, headers: from.auth, payload: { following: to.id } })
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: `${BASE}/follow/`,
+    headers: from.auth,
+    payload: { following: to.id },
+  })
   assert.equal(response.statusCode, 201, response.body)
 }
 
@@ -33,7 +38,13 @@ describe('GET {username}/stats/', () => {
     await follow(bob, alice)
     const response = await ctx.app.inject({ method: 'GET', url: `${BASE}/${alice.username.toUpperCase()}/stats` })
     assert.equal(response.statusCode, 200)
-    assert.deepEqual(response.json(), { posts_count: 0, followers_count: 1, following_count: 0, likes_received: 0, comments_received: 0 })
+    assert.deepEqual(response.json(), {
+      posts_count: 0,
+      followers_count: 1,
+      following_count: 0,
+      likes_received: 0,
+      comments_received: 0,
+    })
     assert.equal((await ctx.app.inject({ method: 'GET', url: `${BASE}/nobody-here/stats/` })).statusCode, 404)
     assert.equal((await ctx.app.inject({ method: 'GET', url: `${BASE}/${alice.username}/` })).json().username, alice.username)
   })
@@ -43,7 +54,11 @@ describe('sessions', () => {
   it('lists open sessions newest first, with ip, user agent and current', async () => {
     const alice = await register(ctx.app)
     const second = (await login(alice.username, PASSWORD, { 'user-agent': 'phone/1.0' })).json()
-    const response = await ctx.app.inject({ method: 'GET', url: `${BASE}/me/sessions/`, headers: { authorization: `Bearer ${second.access}` } })
+    const response = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/me/sessions/`,
+      headers: { authorization: `Bearer ${second.access}` },
+    })
     assert.equal(response.statusCode, 200)
     const body = response.json()
     assert.equal(body.count, 2)
@@ -81,8 +96,15 @@ describe('sessions', () => {
     assert.equal(rejected.statusCode, 401)
     assert.equal(rejected.json().code, 'token_not_valid')
     assert.equal((await ctx.app.inject({ method: 'DELETE', url, headers: alice.auth })).statusCode, 404)
-    assert.equal((await ctx.app.inject({ method: 'DELETE', url: `${BASE}/me/sessions/nope/`, headers: alice.auth })).statusCode, 404)
-    assert.equal((await ctx.app.inject({ method: 'DELETE', url: `${BASE}/me/sessions/${'x'.repeat(200)}/`, headers: alice.auth })).statusCode, 404)
+    assert.equal(
+      (await ctx.app.inject({ method: 'DELETE', url: `${BASE}/me/sessions/nope/`, headers: alice.auth })).statusCode,
+      404,
+    )
+    assert.equal(
+      (await ctx.app.inject({ method: 'DELETE', url: `${BASE}/me/sessions/${'x'.repeat(200)}/`, headers: alice.auth }))
+        .statusCode,
+      404,
+    )
     assert.equal((await me(alice.auth)).statusCode, 200)
   })
 
@@ -109,15 +131,26 @@ describe('POST me/password/', () => {
   it('refuses a wrong old password, a weak new one and a mismatch, changing nothing', async () => {
     const alice = await register(ctx.app)
     const wrong = await ctx.app.inject({
-      method: 'POST', url, headers: alice.auth, payload: { old_password: 'not-it-at-all', new_password: 'fresh-pass-1', new_password_confirm: 'fresh-pass-1' },
+      method: 'POST',
+      url,
+      headers: alice.auth,
+      payload: { old_password: 'not-it-at-all', new_password: 'fresh-pass-1', new_password_confirm: 'fresh-pass-1' },
     })
     assert.equal(wrong.statusCode, 400)
     assert.deepEqual(keys(wrong.json()), ['old_password'])
-    const weak = await ctx.app.inject({ method: 'POST', url, headers: alice.auth, payload: { old_password: PASSWORD, new_password: '1234567', new_password_confirm: '1234567' } })
+    const weak = await ctx.app.inject({
+      method: 'POST',
+      url,
+      headers: alice.auth,
+      payload: { old_password: PASSWORD, new_password: '1234567', new_password_confirm: '1234567' },
+    })
     assert.equal(weak.statusCode, 400)
     assert.equal(weak.json().new_password.length, 2)
     const mismatch = await ctx.app.inject({
-      method: 'POST', url, headers: alice.auth, payload: { old_password: PASSWORD, new_password: 'fresh-pass-1', new_password_confirm: 'fresh-pass-2' },
+      method: 'POST',
+      url,
+      headers: alice.auth,
+      payload: { old_password: PASSWORD, new_password: 'fresh-pass-1', new_password_confirm: 'fresh-pass-2' },
     })
     assert.deepEqual(mismatch.json(), { new_password_confirm: ['Passwords do not match.'] })
     const missing = await ctx.app.inject({ method: 'POST', url, headers: alice.auth, payload: {} })
@@ -129,7 +162,10 @@ describe('POST me/password/', () => {
     const alice = await register(ctx.app)
     const other = (await login(alice.username)).json()
     const response = await ctx.app.inject({
-      method: 'POST', url, headers: alice.auth, payload: { old_password: PASSWORD, new_password: 'fresh-pass-1', new_password_confirm: 'fresh-pass-1' },
+      method: 'POST',
+      url,
+      headers: alice.auth,
+      payload: { old_password: PASSWORD, new_password: 'fresh-pass-1', new_password_confirm: 'fresh-pass-1' },
     })
     assert.equal(response.statusCode, 200, response.body)
     assert.deepEqual(response.json(), { message: 'Password changed' })
@@ -147,7 +183,12 @@ describe('DELETE me/', () => {
     const bob = await register(ctx.app)
     await follow(alice, bob)
     for (const payload of [{ password: 'wrong-password' }, {}, undefined]) {
-      const response = await ctx.app.inject({ method: 'DELETE', url: `${BASE}/me/`, headers: alice.auth, ...(payload ? { payload } : {}) })
+      const response = await ctx.app.inject({
+        method: 'DELETE',
+        url: `${BASE}/me/`,
+        headers: alice.auth,
+        ...(payload ? { payload } : {}),
+      })
       assert.equal(response.statusCode, 400, response.body)
       assert.deepEqual(keys(response.json()), ['password'])
     }
@@ -162,14 +203,32 @@ describe('DELETE me/', () => {
     await follow(bob, alice)
     await follow(bob, carol)
     const other = (await login(alice.username)).json()
-    const response = await ctx.app.inject({ method: 'DELETE', url: `${BASE}/me`, headers: alice.auth, payload: { password: PASSWORD } })
+    const response = await ctx.app.inject({
+      method: 'DELETE',
+      url: `${BASE}/me`,
+      headers: alice.auth,
+      payload: { password: PASSWORD },
+    })
     assert.equal(response.statusCode, 204)
     assert.equal(response.body, '')
-    for (const access of [alice.access, other.access]) assert.equal((await me({ authorization: `Bearer ${access}` })).json().code, 'token_not_valid')
+    for (const access of [alice.access, other.access])
+      assert.equal((await me({ authorization: `Bearer ${access}` })).json().code, 'token_not_valid')
     assert.equal((await ctx.app.inject({ method: 'GET', url: `${BASE}/${alice.username}/` })).statusCode, 404)
     assert.equal((await login(alice.username)).statusCode, 401)
-    assert.deepEqual(await stats(bob.username), { posts_count: 0, followers_count: 0, following_count: 1, likes_received: 0, comments_received: 0 })
-    assert.deepEqual(await stats(carol.username), { posts_count: 0, followers_count: 1, following_count: 0, likes_received: 0, comments_received: 0 })
+    assert.deepEqual(await stats(bob.username), {
+      posts_count: 0,
+      followers_count: 0,
+      following_count: 1,
+      likes_received: 0,
+      comments_received: 0,
+    })
+    assert.deepEqual(await stats(carol.username), {
+      posts_count: 0,
+      followers_count: 1,
+      following_count: 0,
+      likes_received: 0,
+      comments_received: 0,
+    })
     const followers = await ctx.app.inject({ method: 'GET', url: `${BASE}/${bob.username}/followers/` })
     assert.equal(followers.json().count, 0)
     // The name is free again.

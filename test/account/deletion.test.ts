@@ -80,7 +80,15 @@ async function scene(): Promise<{ g: Account; a: Account; b: Account; c: Account
   await ok(a, 'POST', `/careers/${b1}/like/`)
   await ok(b, 'POST', `/careers/${as}/like/`)
   // Follows both ways, and some without G.
-  for (const [from, to] of [[g, a], [g, b], [a, g], [c, g], [a, b], [b, c]] as const) await follow(from, to)
+  for (const [from, to] of [
+    [g, a],
+    [g, b],
+    [a, g],
+    [c, g],
+    [a, b],
+    [b, c],
+  ] as const)
+    await follow(from, to)
   return { g, a, b, c, posts: { g1, g2, a1, b1, as, cs } }
 }
 
@@ -88,25 +96,55 @@ describe('DELETE me/ with posts, reactions and follows', () => {
   it("moves every remaining user's and post's counts exactly; share-posts of its posts stay, orphaned", async () => {
     const { g, a, b, c, posts } = await scene()
     const otherSession = await ok(g, 'POST', `${USERS}/login/`, { username: g.email, password: PASSWORD })
-    assert.deepEqual(await countsOf(g.username), { posts_count: 3, followers_count: 2, following_count: 2, likes_received: 3, comments_received: 2 })
+    assert.deepEqual(await countsOf(g.username), {
+      posts_count: 3,
+      followers_count: 2,
+      following_count: 2,
+      likes_received: 3,
+      comments_received: 2,
+    })
 
     const deleted = await call(ctx.app, 'DELETE', `${USERS}/me/`, g, { password: PASSWORD })
     assert.equal(deleted.status, 204, deleted.raw.body)
     assert.equal(deleted.raw.body, '')
 
-    assert.deepEqual(await countsOf(a.username), { posts_count: 2, followers_count: 0, following_count: 1, likes_received: 2, comments_received: 1 })
-    assert.deepEqual(await countsOf(b.username), { posts_count: 1, followers_count: 1, following_count: 1, likes_received: 1, comments_received: 0 })
-    assert.deepEqual(await countsOf(c.username), { posts_count: 1, followers_count: 1, following_count: 0, likes_received: 0, comments_received: 0 })
+    assert.deepEqual(await countsOf(a.username), {
+      posts_count: 2,
+      followers_count: 0,
+      following_count: 1,
+      likes_received: 2,
+      comments_received: 1,
+    })
+    assert.deepEqual(await countsOf(b.username), {
+      posts_count: 1,
+      followers_count: 1,
+      following_count: 1,
+      likes_received: 1,
+      comments_received: 0,
+    })
+    assert.deepEqual(await countsOf(c.username), {
+      posts_count: 1,
+      followers_count: 1,
+      following_count: 0,
+      likes_received: 0,
+      comments_received: 0,
+    })
     assert.deepEqual(await postCounts(posts.a1!), { likes: 1, comments: 1, shares: 0, original_post: null })
     assert.deepEqual(await postCounts(posts.b1!), { likes: 1, comments: 0, shares: 0, original_post: null })
     assert.deepEqual(await postCounts(posts.as!), { likes: 1, comments: 0, shares: 0, original_post: null })
     assert.deepEqual(await postCounts(posts.cs!), { likes: 0, comments: 0, shares: 0, original_post: null })
     for (const id of [posts.g1, posts.g2]) assert.equal((await call(ctx.app, 'GET', `/careers/${id}/`)).status, 404)
     const list = await call(ctx.app, 'GET', '/careers/', undefined)
-    assert.deepEqual(list.body.posts.map((post: Json) => post.username).sort(), [a.username, a.username, b.username, c.username].sort())
+    assert.deepEqual(
+      list.body.posts.map((post: Json) => post.username).sort(),
+      [a.username, a.username, b.username, c.username].sort(),
+    )
     assert.equal(list.body.batch_info.total_posts, 4)
     const likers = await call(ctx.app, 'GET', `/careers/${posts.a1}/likes/`)
-    assert.deepEqual(likers.body.likes.map((like: Json) => like.user), [b.id])
+    assert.deepEqual(
+      likers.body.likes.map((like: Json) => like.user),
+      [b.id],
+    )
     assert.equal((await call(ctx.app, 'GET', `${USERS}/${a.username}/followers/`)).body.count, 0)
     await assertCountersMatchRows(ctx.db)
     await assertFollowCountsMatchRows()
@@ -123,7 +161,13 @@ describe('DELETE me/ with posts, reactions and follows', () => {
     assert.equal(refreshed.status, 401)
     // Its username and email can be registered again (any case).
     const again = await register(ctx.app, { username: g.username.toUpperCase(), email: g.email })
-    assert.deepEqual(await countsOf(again.username), { posts_count: 0, followers_count: 0, following_count: 0, likes_received: 0, comments_received: 0 })
+    assert.deepEqual(await countsOf(again.username), {
+      posts_count: 0,
+      followers_count: 0,
+      following_count: 0,
+      likes_received: 0,
+      comments_received: 0,
+    })
   })
 
   it('a wrong or missing password changes nothing', async () => {

@@ -8,11 +8,21 @@ const LOGIN = '/careers/users/login/'
 describe('POST /careers/users/login/', () => {
   it('logs in by username, answering exactly the seed shape', async () => {
     const account = await register(ctx.app, { first_name: 'Lo', last_name: 'Gin' })
-    const response = await ctx.app.inject({ method: 'POST', url: LOGIN, payload: { username: account.username, password: PASSWORD } })
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: LOGIN,
+      payload: { username: account.username, password: PASSWORD },
+    })
     assert.equal(response.statusCode, 200)
     const json = response.json()
     assert.deepEqual(keys(json), ['access', 'refresh', 'user'])
-    assert.deepEqual(json.user, { id: account.id, username: account.username, email: account.email, first_name: 'Lo', last_name: 'Gin' })
+    assert.deepEqual(json.user, {
+      id: account.id,
+      username: account.username,
+      email: account.email,
+      first_name: 'Lo',
+      last_name: 'Gin',
+    })
   })
 
   it('logs in by email and by username in any case', async () => {

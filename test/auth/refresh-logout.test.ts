@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { purgeExpiredSessions } from '../../src/modules/auth/sessions.repository.js'
-import { assert401, build, decodeJwt, getMe, keys, PASSWORD, REFRESH_NOT_VALID, register, signJwt, useTestApp } from '../support/index.js'
+import {
+  assert401,
+  build,
+  decodeJwt,
+  getMe,
+  keys,
+  PASSWORD,
+  REFRESH_NOT_VALID,
+  register,
+  signJwt,
+  useTestApp,
+} from '../support/index.js'
 
 const ctx = useTestApp()
 const LOGIN = '/careers/users/login/'
@@ -41,7 +52,12 @@ describe('POST /careers/users/token/refresh/', () => {
 describe('POST /careers/users/logout/', () => {
   it('ends the session: its refresh and access tokens are refused at once', async () => {
     const account = await register(ctx.app)
-    const response = await ctx.app.inject({ method: 'POST', url: LOGOUT, headers: account.auth, payload: { refresh: account.refresh } })
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: LOGOUT,
+      headers: account.auth,
+      payload: { refresh: account.refresh },
+    })
     assert.equal(response.statusCode, 200)
     assert.deepEqual(response.json(), { message: 'Successfully logged out' })
     assert.equal((await getMe(ctx.app, account.access)).statusCode, 401)
@@ -50,13 +66,25 @@ describe('POST /careers/users/logout/', () => {
     assert401(refresh, REFRESH_NOT_VALID)
   })
 
-  it('leaves the user\'s other sessions open, and is idempotent', async () => {
+  it("leaves the user's other sessions open, and is idempotent", async () => {
     const account = await register(ctx.app)
-    const second = (await ctx.app.inject({ method: 'POST', url: LOGIN, payload: { username: account.username, password: PASSWORD } })).json()
+    const second = (
+      await ctx.app.inject({ method: 'POST', url: LOGIN, payload: { username: account.username, password: PASSWORD } })
+    ).json()
     const secondAuth = { authorization: `Bearer ${second.access}` }
-    const first = await ctx.app.inject({ method: 'POST', url: LOGOUT, headers: secondAuth, payload: { refresh: account.refresh } })
+    const first = await ctx.app.inject({
+      method: 'POST',
+      url: LOGOUT,
+      headers: secondAuth,
+      payload: { refresh: account.refresh },
+    })
     assert.equal(first.statusCode, 200)
-    const again = await ctx.app.inject({ method: 'POST', url: LOGOUT, headers: secondAuth, payload: { refresh: account.refresh } })
+    const again = await ctx.app.inject({
+      method: 'POST',
+      url: LOGOUT,
+      headers: secondAuth,
+      payload: { refresh: account.refresh },
+    })
     assert.equal(again.statusCode, 200)
     assert.deepEqual(again.json(), { message: 'Successfully logged out' })
     assert.equal((await getMe(ctx.app, second.access)).statusCode, 200)
@@ -69,7 +97,7 @@ describe('POST /careers/users/logout/', () => {
     assert.equal(response.statusCode, 401)
   })
 
-  it('refuses a missing, malformed or another user\'s refresh token with 400', async () => {
+  it("refuses a missing, malformed or another user's refresh token with 400", async () => {
     const account = await register(ctx.app)
     const other = await register(ctx.app)
     const missing = await ctx.app.inject({ method: 'POST', url: LOGOUT, headers: account.auth, payload: {} })

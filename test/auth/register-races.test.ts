@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { assertFieldErrors, keys, PASSWORD, publicProfile, registration, tally, uniqueName, useListeningApp } from '../support/index.js'
+import {
+  assertFieldErrors,
+  keys,
+  PASSWORD,
+  publicProfile,
+  registration,
+  tally,
+  uniqueName,
+  useListeningApp,
+} from '../support/index.js'
 
 const server = useListeningApp()
 const PARALLEL = 10
@@ -46,7 +55,9 @@ describe('concurrent registrations', () => {
   it(`${PARALLEL} of the same email: exactly one 201, the rest 400 on email`, async () => {
     const email = `${uniqueName('samemail')}@example.com`
     const names = Array.from({ length: PARALLEL }, () => uniqueName('mailrace'))
-    const answers = await Promise.all(names.map((name) => server.call('POST', `${USERS}/register/`, { body: registration({ username: name, email }) })))
+    const answers = await Promise.all(
+      names.map((name) => server.call('POST', `${USERS}/register/`, { body: registration({ username: name, email }) })),
+    )
     assert.deepEqual(tally(answers, [201, 400]), { 201: 1, 400: PARALLEL - 1 })
     assertFieldErrors(
       answers.filter((answer) => answer.status === 400),
@@ -65,7 +76,9 @@ describe('concurrent registrations', () => {
     const variants = caseVariants(base, PARALLEL)
     assert.equal(new Set(variants).size, PARALLEL)
     const answers = await Promise.all(
-      variants.map((username, i) => server.call('POST', `${USERS}/register/`, { body: registration({ username, email: `${base}.${i}@example.com` }) })),
+      variants.map((username, i) =>
+        server.call('POST', `${USERS}/register/`, { body: registration({ username, email: `${base}.${i}@example.com` }) }),
+      ),
     )
     assert.deepEqual(tally(answers, [201, 400]), { 201: 1, 400: PARALLEL - 1 })
     assertFieldErrors(
@@ -81,7 +94,9 @@ describe('concurrent registrations', () => {
   it('same username and same email at once: one 201, the rest 400, never 5xx', async () => {
     const username = uniqueName('bothrace')
     const answers = await Promise.all(
-      Array.from({ length: PARALLEL }, () => server.call('POST', `${USERS}/register/`, { body: registration({ username, email: `${username}@example.com` }) })),
+      Array.from({ length: PARALLEL }, () =>
+        server.call('POST', `${USERS}/register/`, { body: registration({ username, email: `${username}@example.com` }) }),
+      ),
     )
     assert.deepEqual(tally(answers, [201, 400]), { 201: 1, 400: PARALLEL - 1 })
     for (const answer of answers.filter((a) => a.status === 400)) {

@@ -163,7 +163,13 @@ describe('POST /careers/users/register/', () => {
     const response = await ctx.app.inject({
       method: 'POST',
       url: REGISTER,
-      payload: registration({ id: 999_999, is_staff: true, is_active: false, followers_count: 50, created_at: '2000-01-01T00:00:00Z' }),
+      payload: registration({
+        id: 999_999,
+        is_staff: true,
+        is_active: false,
+        followers_count: 50,
+        created_at: '2000-01-01T00:00:00Z',
+      }),
     })
     assert.equal(response.statusCode, 201)
     const { user, access } = response.json()

@@ -19,7 +19,10 @@ const ctx = useTestApp()
 const BASE = '/careers/users'
 
 async function sessionCount(): Promise<number> {
-  const row = await ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
@@ -30,7 +33,11 @@ describe('rollback of the auth write routes', () => {
     const sessionsBefore = await sessionCount()
     const answer = await withForcedFailure(
       ctx.db,
-      { table: 'sessions', on: 'insert', when: `exists (select 1 from users where users.id = new.user_id and users.username_key = '${key}')` },
+      {
+        table: 'sessions',
+        on: 'insert',
+        when: `exists (select 1 from users where users.id = new.user_id and users.username_key = '${key}')`,
+      },
       () => api(ctx.app).post(`${BASE}/register/`, { body }),
     )
     assertInternalError(answer)

@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { assert401, base64url, decodeJwt, getMe, JWT_SECRET, keys, NOT_PROVIDED, register, setActive, signJwt, useTestApp } from '../support/index.js'
+import {
+  assert401,
+  base64url,
+  decodeJwt,
+  getMe,
+  JWT_SECRET,
+  keys,
+  NOT_PROVIDED,
+  register,
+  setActive,
+  signJwt,
+  useTestApp,
+} from '../support/index.js'
 
 const ctx = useTestApp()
 const REFRESH = '/careers/users/token/refresh/'

@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { connect } from '../../src/db/connect.js'
-import { hasColumn, seedDatabase, usernameOf, wipe } from '../../src/db/seed.js'
+import { seedDatabase, usernameOf } from '../../src/db/seed.js'
+import { hasColumn, wipe } from '../../src/db/seed-schema.js'
 import { DIALECT, PASSWORD, useTestApp } from '../helper.js'
 
 const testApp = useTestApp()
@@ -14,13 +15,24 @@ const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$6b8Z4v3ZkqfQqkD9l7
 
 async function mismatches(): Promise<Record<string, number>> {
   const { db } = testApp
-  const count = async (query: ReturnType<typeof sql<{ n: number }>>): Promise<number> => Number((await query.execute(db)).rows[0]!.n)
+  const count = async (query: ReturnType<typeof sql<{ n: number }>>): Promise<number> =>
+    Number((await query.execute(db)).rows[0]!.n)
   const result: Record<string, number> = {
-    followers: await count(sql`select count(*) as n from users u where followers_count <> (select count(*) from follows f where f.following_id = u.id)`),
-    following: await count(sql`select count(*) as n from users u where following_count <> (select count(*) from follows f where f.follower_id = u.id)`),
-    posts: await count(sql`select count(*) as n from users u where posts_count <> (select count(*) from posts p where p.author_id = u.id)`),
-    likes: await count(sql`select count(*) as n from posts p where likes_count <> (select count(*) from likes l where l.post_id = p.id)`),
-    comments: await count(sql`select count(*) as n from posts p where comments_count <> (select count(*) from comments c where c.post_id = p.id)`),
+    followers: await count(
+      sql`select count(*) as n from users u where followers_count <> (select count(*) from follows f where f.following_id = u.id)`,
+    ),
+    following: await count(
+      sql`select count(*) as n from users u where following_count <> (select count(*) from follows f where f.follower_id = u.id)`,
+    ),
+    posts: await count(
+      sql`select count(*) as n from users u where posts_count <> (select count(*) from posts p where p.author_id = u.id)`,
+    ),
+    likes: await count(
+      sql`select count(*) as n from posts p where likes_count <> (select count(*) from likes l where l.post_id = p.id)`,
+    ),
+    comments: await count(
+      sql`select count(*) as n from posts p where comments_count <> (select count(*) from comments c where c.post_id = p.id)`,
+    ),
   }
   if (await hasColumn(db, 'users', 'likes_received')) {
     result.received = await count(sql`select count(*) as n from users u where likes_received <> (select count(*) from likes l
@@ -39,8 +51,15 @@ describe('seeding', () => {
       const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(db)
       assert.equal(Number(rows[0]!.n), expected, table)
     }
-    assert.deepEqual(Object.values(await mismatches()).filter((n) => n !== 0), [])
-    const first = await db.selectFrom('users').select(['id', 'username', 'email', 'first_name', 'bio', 'followers_count']).orderBy('id').execute()
+    assert.deepEqual(
+      Object.values(await mismatches()).filter((n) => n !== 0),
+      [],
+    )
+    const first = await db
+      .selectFrom('users')
+      .select(['id', 'username', 'email', 'first_name', 'bio', 'followers_count'])
+      .orderBy('id')
+      .execute()
     assert.equal(first[0]!.username, 'user000001')
     assert.equal(first[0]!.email, 'user000001@example.com')
     assert.ok(first[0]!.followers_count > first[299]!.followers_count, 'low ids are the popular accounts')
@@ -53,7 +72,11 @@ describe('seeding', () => {
 
     await wipe(db)
     await seedDatabase(db, options)
-    const again = await db.selectFrom('users').select(['id', 'username', 'email', 'first_name', 'bio', 'followers_count']).orderBy('id').execute()
+    const again = await db
+      .selectFrom('users')
+      .select(['id', 'username', 'email', 'first_name', 'bio', 'followers_count'])
+      .orderBy('id')
+      .execute()
     assert.deepEqual(again, first)
   })
 })

@@ -18,7 +18,15 @@ async function cachedStatements(db: Kysely<Database>): Promise<number> {
 
 function user(name: string): Insertable<UsersTable> {
   const now = new Date().toISOString()
-  return { username: name, username_key: name, email: `${name}@example.com`, email_key: `${name}@example.com`, password_hash: 'x', created_at: now, updated_at: now }
+  return {
+    username: name,
+    username_key: name,
+    email: `${name}@example.com`,
+    email_key: `${name}@example.com`,
+    password_hash: 'x',
+    created_at: now,
+    updated_at: now,
+  }
 }
 
 describe('the SQLite statement cache', { skip }, () => {
@@ -62,7 +70,10 @@ describe('the SQLite statement cache', { skip }, () => {
     const before = await cachedStatements(db)
     await assert.rejects(sql`select nope from nowhere`.execute(db), /no such table/)
     assert.equal(await cachedStatements(db), before)
-    assert.equal((await db.selectFrom('users').select('username').orderBy('id').execute()).map((r) => r.username).join(), 'taken,fresh')
+    assert.equal(
+      (await db.selectFrom('users').select('username').orderBy('id').execute()).map((r) => r.username).join(),
+      'taken,fresh',
+    )
     await db.destroy()
   })
 })

@@ -1,6 +1,23 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { assertFieldError, assertFollowObject, assertNoEmail, connections, counts, follow, followOk, keys, NOT_PROVIDED, register, setActive, statsCounts, uniqueName, USERS, useTestApp, type Account } from '../support/index.js'
+import {
+  assertFieldError,
+  assertFollowObject,
+  assertNoEmail,
+  connections,
+  counts,
+  follow,
+  followOk,
+  keys,
+  NOT_PROVIDED,
+  register,
+  setActive,
+  statsCounts,
+  uniqueName,
+  USERS,
+  useTestApp,
+  type Account,
+} from '../support/index.js'
 
 const ctx = useTestApp()
 const FOLLOW = `${USERS}/follow/`
@@ -28,7 +45,12 @@ describe('POST /careers/users/follow/', () => {
   it('returns usernames as stored, and works without the trailing slash', async () => {
     const alice = await register(ctx.app, { username: uniqueName('MiXed') })
     const bob = await register(ctx.app, { username: uniqueName('CamelBob') })
-    const response = await ctx.app.inject({ method: 'POST', url: `${USERS}/follow`, headers: alice.auth, payload: { following: bob.id } })
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: `${USERS}/follow`,
+      headers: alice.auth,
+      payload: { following: bob.id },
+    })
     assert.equal(response.statusCode, 201)
     assert.equal(response.json().follower_username, alice.username)
     assert.equal(response.json().following_username, bob.username)

@@ -1,6 +1,24 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { assertFollowObject, assertNoEmail, connections, followOk, keys, myFollowing, NOT_FOUND, NOT_PROVIDED, otherCase, register, setActive, SUMMARY_KEYS, unfollow, uniqueName, USERS, useTestApp, type Account } from '../support/index.js'
+import {
+  assertFollowObject,
+  assertNoEmail,
+  connections,
+  followOk,
+  keys,
+  myFollowing,
+  NOT_FOUND,
+  NOT_PROVIDED,
+  otherCase,
+  register,
+  setActive,
+  SUMMARY_KEYS,
+  unfollow,
+  uniqueName,
+  USERS,
+  useTestApp,
+  type Account,
+} from '../support/index.js'
 
 const ctx = useTestApp()
 const MY_FOLLOWING = `${USERS}/following/`
@@ -20,10 +38,14 @@ describe('GET /careers/users/following/', () => {
     assert.deepEqual(response.json(), { count: 0, results: [] })
   })
 
-  it('lists my follows as the very follow objects, newest first, and nobody else\'s', async () => {
+  it("lists my follows as the very follow objects, newest first, and nobody else's", async () => {
     const alice = await register(ctx.app)
     const [bob, carol, dave] = [await register(ctx.app), await register(ctx.app), await register(ctx.app)]
-    const made = [await followOk(ctx.app, alice, bob), await followOk(ctx.app, alice, carol), await followOk(ctx.app, alice, dave)]
+    const made = [
+      await followOk(ctx.app, alice, bob),
+      await followOk(ctx.app, alice, carol),
+      await followOk(ctx.app, alice, dave),
+    ]
     // Noise: follows by others, and follows of alice.
     await followOk(ctx.app, bob, carol)
     await followOk(ctx.app, dave, alice)
@@ -102,13 +124,20 @@ describe('GET /careers/users/{username}/followers/ and /following/', () => {
       count: 2,
       results: [
         { id: idols[1]!.id, username: idols[1]!.username, first_name: '', last_name: '', avatar: null, is_following: false },
-        { id: idols[0]!.id, username: idols[0]!.username, first_name: '', last_name: 'Wilson', avatar: null, is_following: false },
+        {
+          id: idols[0]!.id,
+          username: idols[0]!.username,
+          first_name: '',
+          last_name: 'Wilson',
+          avatar: null,
+          is_following: false,
+        },
       ],
     })
     assertNoEmail(response, target, ...idols)
   })
 
-  it('is_following is from the caller\'s point of view', async () => {
+  it("is_following is from the caller's point of view", async () => {
     const followers = (await connections(ctx.app, target.username, 'followers', viewer)).json()
     assert.deepEqual(
       followers.results.map((item: { id: number; is_following: boolean }) => [item.id, item.is_following]),
@@ -204,8 +233,14 @@ describe('GET /careers/users/{username}/followers/ and /following/', () => {
     const a = await register(ctx.app)
     const b = await register(ctx.app)
     await followOk(ctx.app, a, b)
-    assert.deepEqual((await connections(ctx.app, b.username, 'followers')).json().results.map((u: { id: number }) => u.id), [a.id])
-    assert.deepEqual((await connections(ctx.app, a.username, 'following')).json().results.map((u: { id: number }) => u.id), [b.id])
+    assert.deepEqual(
+      (await connections(ctx.app, b.username, 'followers')).json().results.map((u: { id: number }) => u.id),
+      [a.id],
+    )
+    assert.deepEqual(
+      (await connections(ctx.app, a.username, 'following')).json().results.map((u: { id: number }) => u.id),
+      [b.id],
+    )
     assert.equal((await unfollow(ctx.app, a, b.username)).statusCode, 200)
     assert.deepEqual((await connections(ctx.app, b.username, 'followers')).json(), { count: 0, results: [] })
     assert.deepEqual((await connections(ctx.app, a.username, 'following')).json(), { count: 0, results: [] })

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { assertFieldError, assertNoEmail, followOk, keys, pagedLists, register, useTestApp, type Account } from '../support/index.js'
+import {
+  assertFieldError,
+  assertNoEmail,
+  followOk,
+  keys,
+  pagedLists,
+  register,
+  useTestApp,
+  type Account,
+} from '../support/index.js'
 
 const ctx = useTestApp()
 

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { assertFieldErrors, keys, publicProfile, register, shuffled, tally, useListeningApp, type Account } from '../support/index.js'
+import {
+  assertFieldErrors,
+  keys,
+  publicProfile,
+  register,
+  shuffled,
+  tally,
+  useListeningApp,
+  type Account,
+} from '../support/index.js'
 
 const server = useListeningApp()
 const PARALLEL = 10
@@ -85,7 +94,10 @@ describe('concurrent follows and unfollows', () => {
     const byStatus = tally(answers, [201])
     assert.equal(byStatus[201], fans.length)
     await assertCountsExact(star, { followers: byStatus[201]!, following: 0 })
-    assert.deepEqual((await listed(star.username, 'followers')).ids, fans.map((fan) => fan.id).sort((a, b) => a - b))
+    assert.deepEqual(
+      (await listed(star.username, 'followers')).ids,
+      fans.map((fan) => fan.id).sort((a, b) => a - b),
+    )
     for (const fan of fans) assert.equal((await stats(fan)).following_count, 1)
   })
 
@@ -122,7 +134,9 @@ describe('concurrent follows and unfollows', () => {
         ...Array.from({ length: 4 }, () => ({ fan, action: 'unfollow' as const })),
       ]),
     )
-    const answers = await Promise.all(storm.map(({ fan, action }) => (action === 'follow' ? follow(fan, star) : unfollow(fan, star))))
+    const answers = await Promise.all(
+      storm.map(({ fan, action }) => (action === 'follow' ? follow(fan, star) : unfollow(fan, star))),
+    )
 
     // A pair's final state follows from its answers: initial + successful follows - successful unfollows, which is 0 or 1.
     const expected = new Map<number, number>()
@@ -141,7 +155,10 @@ describe('concurrent follows and unfollows', () => {
     })
     for (const [id, state] of expected) assert.ok(state === 0 || state === 1, `user ${id} ended at ${state}`)
 
-    const followingIds = fans.filter((fan) => expected.get(fan.id) === 1).map((fan) => fan.id).sort((a, b) => a - b)
+    const followingIds = fans
+      .filter((fan) => expected.get(fan.id) === 1)
+      .map((fan) => fan.id)
+      .sort((a, b) => a - b)
     assert.deepEqual((await listed(star.username, 'followers')).ids, followingIds)
     await assertCountsExact(star, { followers: followingIds.length, following: 0 })
     for (const fan of fans) await assertCountsExact(fan, { followers: 0, following: expected.get(fan.id)! })

@@ -73,7 +73,7 @@ describe("cannot act on another user's follows", () => {
     const answer = await api(ctx.app).post(`${USERS}/follow/`, { as: alice, body: { following: carol.id, follower: bob.id } })
     assert.ok(answer.status === 201 || answer.status === 400, answer.text)
     if (answer.status === 201) assert.equal(answer.json.follower, alice.id)
-    assert.deepEqual(await counts(ctx.app, bob), { followers: 0, following: 0 }, "bob follows nobody")
+    assert.deepEqual(await counts(ctx.app, bob), { followers: 0, following: 0 }, 'bob follows nobody')
     assert.equal(await followRows(bob, carol), 0)
   })
 

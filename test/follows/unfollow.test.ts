@@ -1,6 +1,20 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { connections, counts, followOk, keys, NOT_FOUND, NOT_PROVIDED, otherCase, register, setActive, unfollow, uniqueName, USERS, useTestApp } from '../support/index.js'
+import {
+  connections,
+  counts,
+  followOk,
+  keys,
+  NOT_FOUND,
+  NOT_PROVIDED,
+  otherCase,
+  register,
+  setActive,
+  unfollow,
+  uniqueName,
+  USERS,
+  useTestApp,
+} from '../support/index.js'
 
 const ctx = useTestApp()
 

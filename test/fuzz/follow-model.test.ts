@@ -62,7 +62,11 @@ describe('fuzz: the follow graph against a model', () => {
             if (expected === 201) follows.add(followee.id)
           } else {
             const name = upper ? followee.username.toUpperCase() : followee.username
-            const response = await checked(ctx.app, { method: 'DELETE', url: `${BASE}/${name}/unfollow/`, headers: follower.auth })
+            const response = await checked(ctx.app, {
+              method: 'DELETE',
+              url: `${BASE}/${name}/unfollow/`,
+              headers: follower.auth,
+            })
             const expected = follows.has(followee.id) ? 200 : 400
             assert.equal(response.statusCode, expected, response.body)
             if (expected === 200) {

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { BEARER_CHALLENGE, keys, NOT_PROVIDED, PASSWORD, register, TOKEN_NOT_VALID, uniqueName, useTestApp } from '../support/index.js'
+import {
+  BEARER_CHALLENGE,
+  keys,
+  NOT_PROVIDED,
+  PASSWORD,
+  register,
+  TOKEN_NOT_VALID,
+  uniqueName,
+  useTestApp,
+} from '../support/index.js'
 
 const ctx = useTestApp()
 const BASE = '/careers/users'
@@ -68,8 +77,14 @@ describe('emails stay private', () => {
     const email = `${uniqueName('secret')}@private-mail.example`
     const owner = await register(ctx.app, { email, first_name: 'Private' })
     const fan = await register(ctx.app)
-    assert.equal((await ctx.app.inject({ method: 'POST', url: FOLLOW, headers: owner.auth, payload: { following: fan.id } })).statusCode, 201)
-    assert.equal((await ctx.app.inject({ method: 'POST', url: FOLLOW, headers: fan.auth, payload: { following: owner.id } })).statusCode, 201)
+    assert.equal(
+      (await ctx.app.inject({ method: 'POST', url: FOLLOW, headers: owner.auth, payload: { following: fan.id } })).statusCode,
+      201,
+    )
+    assert.equal(
+      (await ctx.app.inject({ method: 'POST', url: FOLLOW, headers: fan.auth, payload: { following: owner.id } })).statusCode,
+      201,
+    )
 
     const list = await ctx.app.inject({ method: 'GET', url: `${BASE}/?search=${encodeURIComponent(owner.username)}` })
     assert.equal(list.statusCode, 200)
@@ -85,7 +100,16 @@ describe('emails stay private', () => {
     assert.equal(profile.statusCode, 200)
     assert.ok(!('email' in profile.json()))
     assert.deepEqual(keys(profile.json()), [
-      'avatar', 'bio', 'created_at', 'first_name', 'followers_count', 'following_count', 'id', 'last_name', 'posts_count', 'username',
+      'avatar',
+      'bio',
+      'created_at',
+      'first_name',
+      'followers_count',
+      'following_count',
+      'id',
+      'last_name',
+      'posts_count',
+      'username',
     ])
 
     const followers = await ctx.app.inject({ method: 'GET', url: `${BASE}/${fan.username}/followers/` })

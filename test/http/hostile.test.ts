@@ -18,7 +18,11 @@ describe('hostile input', () => {
   })
 
   for (const [method, url, body] of [
-    ['POST', REGISTER, '{"__proto__": {"x": 1}, "username": "protouser", "email": "proto@example.com", "password": "password123", "password_confirm": "password123"}'],
+    [
+      'POST',
+      REGISTER,
+      '{"__proto__": {"x": 1}, "username": "protouser", "email": "proto@example.com", "password": "password123", "password_confirm": "password123"}',
+    ],
     ['POST', LOGIN, '{"__proto__": {"x": 1}, "username": "alice", "password": "password123"}'],
     ['PATCH', UPDATE, '{"__proto__": {"x": 1}, "bio": "b"}'],
     ['POST', FOLLOW, '{"__proto__": {"x": 1}, "following": 1}'],
@@ -37,7 +41,14 @@ describe('hostile input', () => {
   for (const key of ['toString', 'constructor', 'valueOf', 'hasOwnProperty', 'isPrototypeOf']) {
     it(`PATCH me/update with the Object.prototype name "${key}" as a key → 400 on that key, nothing changed`, async () => {
       const before = (await ctx.app.inject({ method: 'GET', url: ME, headers: account.auth })).json()
-      const response = await injectRaw(ctx.app, 'PATCH', UPDATE, `{"${key}": 1, "bio": "changed by ${key}"}`, 'application/json', account.auth)
+      const response = await injectRaw(
+        ctx.app,
+        'PATCH',
+        UPDATE,
+        `{"${key}": 1, "bio": "changed by ${key}"}`,
+        'application/json',
+        account.auth,
+      )
       assert.equal(response.statusCode, 400, response.body)
       assert.deepEqual(response.json(), { [key]: ['This field cannot be changed here.'] })
       const after = (await ctx.app.inject({ method: 'GET', url: ME, headers: account.auth })).json()
@@ -46,7 +57,11 @@ describe('hostile input', () => {
   }
 
   it('registration ignores Object.prototype names among its keys', async () => {
-    const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: { ...registration(), toString: 'x', valueOf: 1, hasOwnProperty: null } })
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: REGISTER,
+      payload: { ...registration(), toString: 'x', valueOf: 1, hasOwnProperty: null },
+    })
     assert.equal(response.statusCode, 201, response.body)
   })
 
@@ -73,12 +88,24 @@ describe('hostile input', () => {
     })
   }
 
-  for (const segment of ['%00', 'a%00b', '..', '%2e%2e', 'a%2Fb', '%C3%A9t%C3%A9', 'a%20b', '%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80']) {
+  for (const segment of [
+    '%00',
+    'a%00b',
+    '..',
+    '%2e%2e',
+    'a%2Fb',
+    '%C3%A9t%C3%A9',
+    'a%20b',
+    '%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80',
+  ]) {
     it(`an odd username segment ${segment} → 4xx, never 5xx`, async () => {
       const response = await ctx.app.inject({ method: 'GET', url: `${BASE}/${segment}/` })
       // `..` resolves to /careers/, the posts list.
       const resolvesToPosts = segment === '..' || segment === '%2e%2e'
-      assert.ok(response.statusCode < 500 && (resolvesToPosts || response.statusCode >= 400), `${response.statusCode} ${response.body}`)
+      assert.ok(
+        response.statusCode < 500 && (resolvesToPosts || response.statusCode >= 400),
+        `${response.statusCode} ${response.body}`,
+      )
       const json = response.json()
       assert.ok(typeof json === 'object' && json !== null && !Array.isArray(json), response.body)
       assert.ok(Object.keys(json).length > 0)

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { assertDetailOnly, injectRaw, JSON_UTF8, keys, PASSWORD, register, registration, useTestApp, type Account } from '../support/index.js'
+import {
+  assertDetailOnly,
+  injectRaw,
+  JSON_UTF8,
+  keys,
+  PASSWORD,
+  register,
+  registration,
+  useTestApp,
+  type Account,
+} from '../support/index.js'
 
 const ctx = useTestApp()
 const BASE = '/careers/users'
@@ -29,7 +39,10 @@ describe('request media type', () => {
     for (const [contentType, body] of [
       ['text/plain', '{"username": "alice", "password": "password123"}'],
       ['application/x-www-form-urlencoded', 'username=alice&password=password123'],
-      ['multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="username"\r\n\r\nalice\r\n--xyz--\r\n'],
+      [
+        'multipart/form-data; boundary=xyz',
+        '--xyz\r\nContent-Disposition: form-data; name="username"\r\n\r\nalice\r\n--xyz--\r\n',
+      ],
       [undefined, '{"username": "alice", "password": "password123"}'],
     ] as const) {
       it(`${method} ${url} with ${contentType ?? 'no content type'} → 415`, async () => {
@@ -77,7 +90,14 @@ describe('request media type', () => {
   it('accepts application/json; charset=utf-8 on registration and profile updates', async () => {
     const created = await injectRaw(ctx.app, 'POST', REGISTER, JSON.stringify(registration()), 'application/json; charset=utf-8')
     assert.equal(created.statusCode, 201, created.body)
-    const updated = await injectRaw(ctx.app, 'PATCH', UPDATE, JSON.stringify({ first_name: 'Ütf' }), 'application/json; charset=utf-8', account.auth)
+    const updated = await injectRaw(
+      ctx.app,
+      'PATCH',
+      UPDATE,
+      JSON.stringify({ first_name: 'Ütf' }),
+      'application/json; charset=utf-8',
+      account.auth,
+    )
     assert.equal(updated.statusCode, 200, updated.body)
     assert.equal(updated.json().first_name, 'Ütf')
   })
@@ -103,19 +123,32 @@ describe('body size', () => {
   })
 
   it('refuses a registration over 64 KiB with 413 {detail}', async () => {
-    const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration({ bio: 'x'.repeat(70 * 1024) }) })
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: REGISTER,
+      payload: registration({ bio: 'x'.repeat(70 * 1024) }),
+    })
     assert.equal(response.statusCode, 413, response.body)
     assertDetailOnly(response)
   })
 
   it('refuses a profile update over 64 KiB with 413 {detail}', async () => {
-    const response = await ctx.app.inject({ method: 'PATCH', url: UPDATE, headers: account.auth, payload: { bio: 'x'.repeat(70 * 1024) } })
+    const response = await ctx.app.inject({
+      method: 'PATCH',
+      url: UPDATE,
+      headers: account.auth,
+      payload: { bio: 'x'.repeat(70 * 1024) },
+    })
     assert.equal(response.statusCode, 413, response.body)
     assertDetailOnly(response)
   })
 
   it('refuses an oversized login body with 413 too', async () => {
-    const response = await ctx.app.inject({ method: 'POST', url: LOGIN, payload: { username: 'x'.repeat(70 * 1024), password: PASSWORD } })
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: LOGIN,
+      payload: { username: 'x'.repeat(70 * 1024), password: PASSWORD },
+    })
     assert.equal(response.statusCode, 413, response.body)
     assertDetailOnly(response)
   })
@@ -137,7 +170,12 @@ describe('body size', () => {
   })
 
   it('counts bytes, not characters: 25,000 three-byte characters are over 64 KiB', async () => {
-    const response = await ctx.app.inject({ method: 'PATCH', url: UPDATE, headers: account.auth, payload: { bio: '€'.repeat(25_000) } })
+    const response = await ctx.app.inject({
+      method: 'PATCH',
+      url: UPDATE,
+      headers: account.auth,
+      payload: { bio: '€'.repeat(25_000) },
+    })
     assert.equal(response.statusCode, 413, response.body.slice(0, 200))
     assertDetailOnly(response)
   })

@@ -141,7 +141,8 @@ describe('x-request-id', () => {
     for (const request of requests) {
       const response = await ctx.app.inject(request)
       const id = response.headers['x-request-id']
-      if (typeof id !== 'string' || id === '') missing.push(`${request.method} ${String(request.url).slice(0, 60)} (${response.statusCode})`)
+      if (typeof id !== 'string' || id === '')
+        missing.push(`${request.method} ${String(request.url).slice(0, 60)} (${response.statusCode})`)
       else ids.add(id)
     }
     assert.deepEqual(missing, [], 'responses without x-request-id')

@@ -12,7 +12,6 @@ const LOGOUT = `${BASE}/logout/`
 const FOLLOW = `${BASE}/follow/`
 const UPDATE = `${BASE}/me/update/`
 
-
 function assertNoRedirect(response: LightMyRequestResponse, label: string): void {
   assert.ok(![301, 302, 307, 308].includes(response.statusCode), `${label} redirected with ${response.statusCode}`)
   assert.equal(response.headers.location, undefined, label)
@@ -81,7 +80,11 @@ describe('trailing slash: every seed path works with and without it, never redir
 
   for (const [spelling, path] of bothSpellings(LOGIN)) {
     it(`POST login ${spelling}`, async () => {
-      const response = await ctx.app.inject({ method: 'POST', url: path, payload: { username: alice.username, password: PASSWORD } })
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: path,
+        payload: { username: alice.username, password: PASSWORD },
+      })
       assertNoRedirect(response, path)
       assert.equal(response.statusCode, 200, response.body)
       assert.deepEqual(keys(response.json()), ['access', 'refresh', 'user'])
@@ -100,7 +103,12 @@ describe('trailing slash: every seed path works with and without it, never redir
   for (const [spelling, path] of bothSpellings(LOGOUT)) {
     it(`POST logout ${spelling}`, async () => {
       const session = await register(ctx.app)
-      const response = await ctx.app.inject({ method: 'POST', url: path, headers: session.auth, payload: { refresh: session.refresh } })
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: path,
+        headers: session.auth,
+        payload: { refresh: session.refresh },
+      })
       assertNoRedirect(response, path)
       assert.equal(response.statusCode, 200, response.body)
       assert.deepEqual(response.json(), { message: 'Successfully logged out' })

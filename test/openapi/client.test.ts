@@ -12,7 +12,12 @@ before(async () => {
 })
 after(async () => ctx.close())
 
-const body = (username: string) => ({ username, email: `${username}@example.com`, password: PASSWORD, password_confirm: PASSWORD })
+const body = (username: string) => ({
+  username,
+  email: `${username}@example.com`,
+  password: PASSWORD,
+  password_confirm: PASSWORD,
+})
 
 describe('the typed client', () => {
   it('registers, logs in, refreshes on 401, follows, lists with batch_size 10, posts and likes', async () => {
@@ -31,16 +36,24 @@ describe('the typed client', () => {
     assert.equal(followed.data?.following_username, 'client_bob')
     assert.notEqual(alice.tokens!.access, stale, 'the access token was renewed')
 
-    const list = await alice.api.GET('/careers/users/', { params: { query: { batch_size: 10, ordering: '-created_at', search: 'client_' } } })
+    const list = await alice.api.GET('/careers/users/', {
+      params: { query: { batch_size: 10, ordering: '-created_at', search: 'client_' } },
+    })
     assert.equal(list.response.status, 200)
-    assert.deepEqual(list.data?.users.map((user) => [user.username, user.is_following]), [
-      ['client_bob', true],
-      ['client_alice', false],
-    ])
+    assert.deepEqual(
+      list.data?.users.map((user) => [user.username, user.is_following]),
+      [
+        ['client_bob', true],
+        ['client_alice', false],
+      ],
+    )
     assert.equal(list.data?.batch_info.batch_size, 10)
 
     const followers = await bob.api.GET('/careers/users/{username}/followers/', { params: { path: { username: 'me' } } })
-    assert.deepEqual(followers.data?.results.map((user) => user.username), ['client_alice'])
+    assert.deepEqual(
+      followers.data?.results.map((user) => user.username),
+      ['client_alice'],
+    )
 
     const refused = await alice.api.GET('/careers/users/{username}/', { params: { path: { username: 'nobody_here' } } })
     assert.equal(refused.response.status, 404)
@@ -54,10 +67,21 @@ describe('the typed client', () => {
     const liked = await alice.api.POST('/careers/{id}/like/', { params: { path: { id: post.id } } })
     assert.equal(liked.response.status, 201)
     assert.equal(liked.data?.message, 'Post liked successfully')
-    const posts = await alice.api.GET('/careers/', { params: { query: { username: 'client_bob', batch_size: 10, ordering: '-likes_count' } } })
+    const posts = await alice.api.GET('/careers/', {
+      params: { query: { username: 'client_bob', batch_size: 10, ordering: '-likes_count' } },
+    })
     assert.equal(posts.response.status, 200)
-    assert.deepEqual(posts.data?.posts.map((item) => [item.id, item.likes_count, item.is_liked]), [[post.id, 1, true]])
-    assert.deepEqual(posts.data?.batch_info, { current_batch: 0, batch_size: 10, total_posts: 1, total_batches: 1, posts_in_current_batch: 1 })
+    assert.deepEqual(
+      posts.data?.posts.map((item) => [item.id, item.likes_count, item.is_liked]),
+      [[post.id, 1, true]],
+    )
+    assert.deepEqual(posts.data?.batch_info, {
+      current_batch: 0,
+      batch_size: 10,
+      total_posts: 1,
+      total_batches: 1,
+      posts_in_current_batch: 1,
+    })
     const forbidden = await alice.api.DELETE('/careers/{id}/', { params: { path: { id: post.id } } })
     assert.equal(forbidden.response.status, 403)
     assert.equal(forbidden.error?.detail, 'You can only delete your own posts.')
@@ -77,8 +101,27 @@ describe('the typed client', () => {
     const goodPosts: PostsQuery = { batch_size: 10, ordering: '-likes_count' }
     // @ts-expect-error posts ordering is an enum of its own
     const wrongPostsOrdering: PostsQuery = { ordering: '-created_at' }
-    const named: (keyof Schemas)[] = ['User', 'Profile', 'MyProfile', 'UserSummary', 'UserList', 'BatchInfo', 'Follow', 'FollowList',
-      'Post', 'PostList', 'PostBatchInfo', 'Like', 'LikeList', 'Comment', 'CommentList', 'Share', 'ShareList']
-    assert.ok(good && wrongSize && wrongOrdering && fieldErrors && wrongErrors && goodPosts && wrongPostsOrdering && named.length > 0)
+    const named: (keyof Schemas)[] = [
+      'User',
+      'Profile',
+      'MyProfile',
+      'UserSummary',
+      'UserList',
+      'BatchInfo',
+      'Follow',
+      'FollowList',
+      'Post',
+      'PostList',
+      'PostBatchInfo',
+      'Like',
+      'LikeList',
+      'Comment',
+      'CommentList',
+      'Share',
+      'ShareList',
+    ]
+    assert.ok(
+      good && wrongSize && wrongOrdering && fieldErrors && wrongErrors && goodPosts && wrongPostsOrdering && named.length > 0,
+    )
   })
 })

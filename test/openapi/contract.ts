@@ -30,7 +30,10 @@ export interface OpenapiContract {
 
 const UNDOCUMENTED_PREFIXES = ['/docs', '/openapi.json', '/metrics']
 
-export async function openapiContract(app: FastifyInstance, document: Json = app.swagger() as unknown as Json): Promise<OpenapiContract> {
+export async function openapiContract(
+  app: FastifyInstance,
+  document: Json = app.swagger() as unknown as Json,
+): Promise<OpenapiContract> {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false })
   ajv.addSchema({ $id: 'doc', components: document.components })
   const compiled = new Map<string, ValidateFunction>()
@@ -43,10 +46,19 @@ export async function openapiContract(app: FastifyInstance, document: Json = app
 
   const operations: Operation[] = []
   for (const [path, item] of Object.entries(document.paths as Record<string, Json>)) {
-    const pattern = path.replace(/\/$/, '').replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')
+    const pattern = path
+      .replace(/\/$/, '')
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\{[^}]+\}/g, '[^/]+')
     for (const [method, operation] of Object.entries(item)) {
       const { responses, operationId } = operation as { responses: Record<string, Json>; operationId: string }
-      operations.push({ path: operationId, method, regex: new RegExp(`^${pattern}/?$`), params: (path.match(/\{/g) ?? []).length, responses })
+      operations.push({
+        path: operationId,
+        method,
+        regex: new RegExp(`^${pattern}/?$`),
+        params: (path.match(/\{/g) ?? []).length,
+        responses,
+      })
     }
   }
   // Literal paths win over templated ones, as in every OpenAPI router (`/me/` before `/{username}/`).
@@ -98,7 +110,8 @@ export async function openapiContract(app: FastifyInstance, document: Json = app
         return
       }
       const validate = validatorFor(schema)
-      if (!validate(body)) contract.violations.push(`${where}: ${ajv.errorsText(validate.errors)} in ${response.body.slice(0, 200)}`)
+      if (!validate(body))
+        contract.violations.push(`${where}: ${ajv.errorsText(validate.errors)} in ${response.body.slice(0, 200)}`)
     },
   }
   return contract

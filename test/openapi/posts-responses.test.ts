@@ -25,10 +25,14 @@ describe('every posts response matches the OpenAPI document', () => {
       return response.body === '' ? null : response.json()
     }
 
-    const post = (await send(['POST', `${P}/create/`, 201, { title: 'Hiring', content: 'Backend engineer' }, alice.auth])) as { id: number }
+    const post = (await send(['POST', `${P}/create/`, 201, { title: 'Hiring', content: 'Backend engineer' }, alice.auth])) as {
+      id: number
+    }
     await send(['POST', `${P}/`, 201, { title: 'Second', content: 'Another', username: 'PTOUR_ALICE' }, alice.auth])
     const id = post.id
-    const comment = (await send(['POST', `${P}/${id}/comment/`, 201, { content: 'Congratulations!' }, bob.auth])) as { id: number }
+    const comment = (await send(['POST', `${P}/${id}/comment/`, 201, { content: 'Congratulations!' }, bob.auth])) as {
+      id: number
+    }
     const steps: Step[] = [
       ['POST', `${P}/create/`, 400, { title: ' ', content: 'x'.repeat(5001) }, alice.auth],
       ['POST', `${P}/`, 400, { title: 'a', content: 'b', username: 'ptour_bob' }, alice.auth],
@@ -64,7 +68,13 @@ describe('every posts response matches the OpenAPI document', () => {
       ['GET', `${P}/999999/comments/`, 404],
       ['POST', `${P}/${id}/comment/`, 400, { content: '' }, bob.auth],
       ['POST', `${P}/999999/comment/`, 404, { content: 'x' }, bob.auth],
-      ['DELETE', `${P}/${id}/comments/${comment.id}/`, 403, undefined, (await register(ctx.app, { username: 'ptour_carol' })).auth],
+      [
+        'DELETE',
+        `${P}/${id}/comments/${comment.id}/`,
+        403,
+        undefined,
+        (await register(ctx.app, { username: 'ptour_carol' })).auth,
+      ],
       ['DELETE', `${P}/${id}/comments/999999/`, 404, undefined, alice.auth],
       ['DELETE', `${P}/${id}/comments/${comment.id}/`, 204, undefined, alice.auth],
       ['POST', `${P}/${id}/share-post/`, 201, { title: 'Worth a read', content: 'Great team' }, bob.auth],
@@ -82,11 +92,17 @@ describe('every posts response matches the OpenAPI document', () => {
     await send(['POST', `${P}/create/`, 415, undefined, { ...alice.auth, 'content-type': 'text/plain' }])
 
     assert.deepEqual(contract.violations, [])
-    const postsOperations = Object.values(contract.document.paths as Record<string, Record<string, { operationId: string; tags?: string[] }>>)
+    const postsOperations = Object.values(
+      contract.document.paths as Record<string, Record<string, { operationId: string; tags?: string[] }>>,
+    )
       .flatMap((item) => Object.values(item))
       .filter((operation) => operation.tags?.includes('posts'))
       .map((operation) => operation.operationId)
     assert.ok(postsOperations.length >= 17, `${postsOperations.length} posts operations`)
-    assert.deepEqual(postsOperations.filter((operationId) => !contract.seen.has(operationId)), [], 'every posts operation was exercised')
+    assert.deepEqual(
+      postsOperations.filter((operationId) => !contract.seen.has(operationId)),
+      [],
+      'every posts operation was exercised',
+    )
   })
 })

@@ -14,7 +14,13 @@ describe('every response matches the OpenAPI document', () => {
     const reg = await send({
       method: 'POST',
       url: `${B}/register/`,
-      payload: { username: 'tour_alice', email: 'tour_alice@example.com', password: PASSWORD, password_confirm: PASSWORD, avatar: 'https://example.com/a.png' },
+      payload: {
+        username: 'tour_alice',
+        email: 'tour_alice@example.com',
+        password: PASSWORD,
+        password_confirm: PASSWORD,
+        avatar: 'https://example.com/a.png',
+      },
     })
     assert.equal(reg.statusCode, 201)
     const bob = await register(ctx.app, { username: 'tour_bob' })
@@ -24,7 +30,11 @@ describe('every response matches the OpenAPI document', () => {
     const auth = { authorization: `Bearer ${access}` }
     const requests: [string, string, unknown?, Record<string, string>?][] = [
       ['POST', `${B}/register/`, {}],
-      ['POST', `${B}/register/`, { username: 'tour_alice', email: 'x@example.com', password: PASSWORD, password_confirm: 'other' }],
+      [
+        'POST',
+        `${B}/register/`,
+        { username: 'tour_alice', email: 'x@example.com', password: PASSWORD, password_confirm: 'other' },
+      ],
       ['POST', `${B}/login/`, { username: 'tour_alice', password: 'wrong-password' }],
       ['POST', `${B}/login/`, {}],
       ['POST', `${B}/token/refresh/`, { refresh }],
@@ -65,7 +75,12 @@ describe('every response matches the OpenAPI document', () => {
       ['GET', `${B}/me/`, undefined, auth],
     ]
     for (const [method, url, payload, headers] of requests) {
-      await send({ method: method as 'GET', url, headers: { ...(payload === undefined ? {} : json), ...headers }, payload: payload as string })
+      await send({
+        method: method as 'GET',
+        url,
+        headers: { ...(payload === undefined ? {} : json), ...headers },
+        payload: payload as string,
+      })
     }
     // Broken bodies: not JSON, not an object, the wrong media type, too large.
     await send({ method: 'POST', url: `${B}/login/`, headers: json, payload: '{broken' })
@@ -75,15 +90,23 @@ describe('every response matches the OpenAPI document', () => {
 
     assert.deepEqual(contract.violations, [])
     // The posts routes have their own tour (posts-responses.test.ts).
-    const operations = Object.values(contract.document.paths as Record<string, Record<string, { operationId: string; tags?: string[] }>>)
+    const operations = Object.values(
+      contract.document.paths as Record<string, Record<string, { operationId: string; tags?: string[] }>>,
+    )
       .flatMap((item) => Object.values(item))
       .filter((operation) => !operation.tags?.includes('posts'))
       .map((operation) => operation.operationId)
-    assert.deepEqual(operations.filter((id) => !contract.seen.has(id)), [], 'every documented operation was exercised')
+    assert.deepEqual(
+      operations.filter((id) => !contract.seen.has(id)),
+      [],
+      'every documented operation was exercised',
+    )
   })
 
   it('reports a response the document does not allow', async () => {
-    const document = structuredClone(ctx.app.swagger()) as unknown as { components: { schemas: Record<string, { required: string[] }> } }
+    const document = structuredClone(ctx.app.swagger()) as unknown as {
+      components: { schemas: Record<string, { required: string[] }> }
+    }
     document.components.schemas.Profile!.required.push('not_sent')
     const contract = await openapiContract(ctx.app, document as unknown as Record<string, unknown>)
     await register(ctx.app, { username: 'tour_carol' })

@@ -23,7 +23,10 @@ describe('GET /metrics', () => {
     assert.match(text, /http_requests_total\{method="GET",route="\/careers\/users\/:username\/",status_code="404"\} 1/)
     assert.match(text, /http_requests_total\{method="POST",route="\/careers\/users\/register\/",status_code="201"\} 1/)
     assert.doesNotMatch(text, new RegExp(account.username), 'raw URLs never become labels')
-    assert.match(text, /http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/careers\/users\/:username\/",status_code="200"\}/)
+    assert.match(
+      text,
+      /http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/careers\/users\/:username\/",status_code="200"\}/,
+    )
     assert.match(text, /nodejs_eventloop_lag_seconds /)
     assert.match(text, /process_cpu_user_seconds_total /)
     if (DIALECT === 'postgres') {

@@ -45,10 +45,25 @@ describe('deleteUserContent (for account deletion)', () => {
     assert.equal((await call(ctx.app, 'GET', `/careers/${goneOwn.id}/`)).status, 404)
     const share = await getPost(ctx.app, aliceShare.body.id)
     assert.deepEqual([share.post_type, share.original_post], ['share', null])
-    assert.deepEqual(await stats(ctx.app, alice), { posts_count: 2, followers_count: 0, following_count: 0, likes_received: 1, comments_received: 1 })
-    assert.deepEqual(await stats(ctx.app, bob), { posts_count: 1, followers_count: 0, following_count: 0, likes_received: 0, comments_received: 0 })
+    assert.deepEqual(await stats(ctx.app, alice), {
+      posts_count: 2,
+      followers_count: 0,
+      following_count: 0,
+      likes_received: 1,
+      comments_received: 1,
+    })
+    assert.deepEqual(await stats(ctx.app, bob), {
+      posts_count: 1,
+      followers_count: 0,
+      following_count: 0,
+      likes_received: 0,
+      comments_received: 0,
+    })
     const likes = await call(ctx.app, 'GET', `/careers/${alicePost.id}/likes/`)
-    assert.deepEqual(likes.body.likes.map((like: { user: number }) => like.user), [bob.id])
+    assert.deepEqual(
+      likes.body.likes.map((like: { user: number }) => like.user),
+      [bob.id],
+    )
     await assertCountersMatchRows(ctx.db)
   })
 

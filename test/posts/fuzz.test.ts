@@ -9,15 +9,35 @@ const ctx = useTestApp()
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150)
 
 const ROUTES: [string, string][] = [
-  ['GET', '/careers/'], ['POST', '/careers/'], ['POST', '/careers/create/'], ['GET', '/careers/{id}/'], ['PATCH', '/careers/{id}/'],
-  ['DELETE', '/careers/{id}/'], ['POST', '/careers/{id}/like/'], ['DELETE', '/careers/{id}/unlike/'], ['GET', '/careers/{id}/likes/'],
-  ['POST', '/careers/{id}/comment/'], ['GET', '/careers/{id}/comments/'], ['DELETE', '/careers/{id}/comments/{cid}/'],
-  ['POST', '/careers/{id}/share/'], ['DELETE', '/careers/{id}/unshare/'], ['GET', '/careers/{id}/shares/'],
-  ['POST', '/careers/{id}/share-post/'], ['GET', '/careers/users/me/feed/'],
+  ['GET', '/careers/'],
+  ['POST', '/careers/'],
+  ['POST', '/careers/create/'],
+  ['GET', '/careers/{id}/'],
+  ['PATCH', '/careers/{id}/'],
+  ['DELETE', '/careers/{id}/'],
+  ['POST', '/careers/{id}/like/'],
+  ['DELETE', '/careers/{id}/unlike/'],
+  ['GET', '/careers/{id}/likes/'],
+  ['POST', '/careers/{id}/comment/'],
+  ['GET', '/careers/{id}/comments/'],
+  ['DELETE', '/careers/{id}/comments/{cid}/'],
+  ['POST', '/careers/{id}/share/'],
+  ['DELETE', '/careers/{id}/unshare/'],
+  ['GET', '/careers/{id}/shares/'],
+  ['POST', '/careers/{id}/share-post/'],
+  ['GET', '/careers/users/me/feed/'],
 ]
 
-const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('%', '_', '\\', '\u0000', '"', "'", '%00', 'a'.repeat(6000)))
-const segment = fc.oneof(fc.constantFrom('1', '0', '-1', '2147483648', '1e3', '99999999999999999999', 'abc', '%ZZ', '%00', ' '), fc.nat().map(String), fc.string())
+const text = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.constantFrom('%', '_', '\\', '\u0000', '"', "'", '%00', 'a'.repeat(6000)),
+)
+const segment = fc.oneof(
+  fc.constantFrom('1', '0', '-1', '2147483648', '1e3', '99999999999999999999', 'abc', '%ZZ', '%00', ' '),
+  fc.nat().map(String),
+  fc.string(),
+)
 const value = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string()), fc.object())
 const body = fc.oneof(
   fc.dictionary(fc.constantFrom('title', 'content', 'username', 'likes_count', '__proto__', 'constructor', 'id'), value),

@@ -18,12 +18,24 @@ describe('GET /careers/', () => {
     assert.equal(anonymous.status, 200)
     assert.deepEqual(keys(anonymous.body), ['batch_info', 'message', 'posts'])
     assert.equal(anonymous.body.message, 'Posts retrieved successfully')
-    assert.deepEqual(anonymous.body.batch_info, { current_batch: 0, batch_size: 10, total_posts: 2, total_batches: 1, posts_in_current_batch: 2 })
+    assert.deepEqual(anonymous.body.batch_info, {
+      current_batch: 0,
+      batch_size: 10,
+      total_posts: 2,
+      total_batches: 1,
+      posts_in_current_batch: 2,
+    })
     assert.deepEqual(titles(anonymous.body), [`${tag} two`, `${tag} one`])
     anonymous.body.posts.forEach(assertPostShape)
-    assert.deepEqual(anonymous.body.posts.map((p: Json) => p.is_liked), [false, false])
+    assert.deepEqual(
+      anonymous.body.posts.map((p: Json) => p.is_liked),
+      [false, false],
+    )
     const mine = await call(ctx.app, 'GET', `/careers?username=${alice.username}`, alice)
-    assert.deepEqual(mine.body.posts.map((p: Json) => p.is_liked), [false, true])
+    assert.deepEqual(
+      mine.body.posts.map((p: Json) => p.is_liked),
+      [false, true],
+    )
   })
 
   it('filters by one or several usernames, case-insensitively; unknown names match nothing', async () => {
@@ -68,7 +80,11 @@ describe('GET /careers/', () => {
   it('orders by likes_count and comments_count either way, ties by id in the same direction', async () => {
     const alice = await register(ctx.app)
     const bob = await register(ctx.app)
-    const [p1, p2, p3] = [await newPost(ctx.app, alice, { title: 'p1' }), await newPost(ctx.app, alice, { title: 'p2' }), await newPost(ctx.app, alice, { title: 'p3' })]
+    const [p1, p2, p3] = [
+      await newPost(ctx.app, alice, { title: 'p1' }),
+      await newPost(ctx.app, alice, { title: 'p2' }),
+      await newPost(ctx.app, alice, { title: 'p3' }),
+    ]
     for (const who of [alice, bob]) await call(ctx.app, 'POST', `/careers/${p2!.id}/like/`, who)
     await call(ctx.app, 'POST', `/careers/${p1!.id}/like/`, bob)
     await call(ctx.app, 'POST', `/careers/${p3!.id}/comment/`, bob, { content: 'c' })
@@ -93,7 +109,13 @@ describe('GET /careers/', () => {
     for (let i = 0; i < 5; i++) await newPost(ctx.app, alice, { title: `n${i}` })
     const page = await call(ctx.app, 'GET', `/careers/?username=${alice.username}&batch_size=2&batch_number=2`)
     assert.deepEqual(titles(page.body), ['n0'])
-    assert.deepEqual(page.body.batch_info, { current_batch: 2, batch_size: 2, total_posts: 5, total_batches: 3, posts_in_current_batch: 1 })
+    assert.deepEqual(page.body.batch_info, {
+      current_batch: 2,
+      batch_size: 2,
+      total_posts: 5,
+      total_batches: 3,
+      posts_in_current_batch: 1,
+    })
     const clamped = await call(ctx.app, 'GET', `/careers/?username=${alice.username}&batch_size=1000`)
     assert.equal(clamped.body.batch_info.batch_size, 100)
     const past = await call(ctx.app, 'GET', `/careers/?username=${alice.username}&batch_number=9`)
@@ -128,8 +150,17 @@ describe('GET /careers/users/me/feed/', () => {
     assert.equal(response.body.message, 'Feed retrieved successfully')
     assert.deepEqual(titles(response.body), ['my share', 'theirs', 'mine 1'])
     response.body.posts.forEach(assertPostShape)
-    assert.deepEqual(response.body.posts.map((p: Json) => p.is_liked), [false, true, false])
-    assert.deepEqual(response.body.batch_info, { current_batch: 0, batch_size: 10, total_posts: 3, total_batches: 1, posts_in_current_batch: 3 })
+    assert.deepEqual(
+      response.body.posts.map((p: Json) => p.is_liked),
+      [false, true, false],
+    )
+    assert.deepEqual(response.body.batch_info, {
+      current_batch: 0,
+      batch_size: 10,
+      total_posts: 3,
+      total_batches: 1,
+      posts_in_current_batch: 3,
+    })
 
     const paged = await call(ctx.app, 'GET', '/careers/users/me/feed?batch_size=2&batch_number=1', me)
     assert.deepEqual(titles(paged.body), ['mine 1'])

@@ -5,8 +5,17 @@ import type { Db } from '../../src/db/connect.js'
 import { keys, type Account } from '../helper.js'
 
 export const POST_KEYS = [
-  'comments_count', 'content', 'created_datetime', 'id', 'is_liked', 'likes_count', 'original_post', 'post_type', 'shares_count',
-  'title', 'username',
+  'comments_count',
+  'content',
+  'created_datetime',
+  'id',
+  'is_liked',
+  'likes_count',
+  'original_post',
+  'post_type',
+  'shares_count',
+  'title',
+  'username',
 ]
 export const REACTION_KEYS = ['created_datetime', 'id', 'post', 'user', 'username']
 export const COMMENT_KEYS = ['content', 'created_datetime', 'id', 'post', 'user', 'username']
@@ -80,7 +89,8 @@ export async function counterMismatches(db: Db): Promise<unknown[]> {
       (r) => r.likes_count !== Number(r.likes) || r.comments_count !== Number(r.comments) || r.shares_count !== Number(r.shares),
     ),
     ...users.rows.filter(
-      (r) => r.posts_count !== Number(r.posts) || r.likes_received !== Number(r.likes) || r.comments_received !== Number(r.comments),
+      (r) =>
+        r.posts_count !== Number(r.posts) || r.likes_received !== Number(r.likes) || r.comments_received !== Number(r.comments),
     ),
   ]
 }

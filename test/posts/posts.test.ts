@@ -15,8 +15,17 @@ describe('POST /careers/create/ and POST /careers/', () => {
       assert.deepEqual(
         { ...response.body, id: 0, created_datetime: '' },
         {
-          id: 0, username: alice.username, title: 'Hello', content: 'World', created_datetime: '', post_type: 'post',
-          original_post: null, likes_count: 0, comments_count: 0, shares_count: 0, is_liked: false,
+          id: 0,
+          username: alice.username,
+          title: 'Hello',
+          content: 'World',
+          created_datetime: '',
+          post_type: 'post',
+          original_post: null,
+          likes_count: 0,
+          comments_count: 0,
+          shares_count: 0,
+          is_liked: false,
         },
       )
     }
@@ -27,7 +36,11 @@ describe('POST /careers/create/ and POST /careers/', () => {
 
   it('accepts username when it is the caller (any case), refuses another', async () => {
     const alice = await register(ctx.app)
-    const ok = await call(ctx.app, 'POST', '/careers/create/', alice, { title: 't', content: 'c', username: alice.username.toUpperCase() })
+    const ok = await call(ctx.app, 'POST', '/careers/create/', alice, {
+      title: 't',
+      content: 'c',
+      username: alice.username.toUpperCase(),
+    })
     assert.equal(ok.status, 201)
     const bad = await call(ctx.app, 'POST', '/careers/create/', alice, { title: 't', content: 'c', username: 'someoneelse' })
     assert.equal(bad.status, 400)
@@ -38,19 +51,31 @@ describe('POST /careers/create/ and POST /careers/', () => {
     const alice = await register(ctx.app)
     const cases: [unknown, Record<string, string[]>][] = [
       [{}, { title: ['This field is required.'], content: ['This field is required.'] }],
-      [{ title: '   ', content: '' }, { title: ['This field may not be blank.'], content: ['This field may not be blank.'] }],
-      [{ title: 'x'.repeat(201), content: 'y'.repeat(5001) }, {
-        title: ['Ensure this field has no more than 200 characters.'],
-        content: ['Ensure this field has no more than 5000 characters.'],
-      }],
-      [{ title: 5, content: null }, { title: ['Not a valid string.'], content: ['Not a valid string.'] }],
+      [
+        { title: '   ', content: '' },
+        { title: ['This field may not be blank.'], content: ['This field may not be blank.'] },
+      ],
+      [
+        { title: 'x'.repeat(201), content: 'y'.repeat(5001) },
+        {
+          title: ['Ensure this field has no more than 200 characters.'],
+          content: ['Ensure this field has no more than 5000 characters.'],
+        },
+      ],
+      [
+        { title: 5, content: null },
+        { title: ['Not a valid string.'], content: ['Not a valid string.'] },
+      ],
     ]
     for (const [payload, expected] of cases) {
       const response = await call(ctx.app, 'POST', '/careers/create/', alice, payload)
       assert.equal(response.status, 400, JSON.stringify(payload))
       assert.deepEqual(response.body, expected)
     }
-    const edge = await call(ctx.app, 'POST', '/careers/create/', alice, { title: ` ${'x'.repeat(200)} `, content: 'y'.repeat(5000) })
+    const edge = await call(ctx.app, 'POST', '/careers/create/', alice, {
+      title: ` ${'x'.repeat(200)} `,
+      content: 'y'.repeat(5000),
+    })
     assert.equal(edge.status, 201)
     assert.equal((await stats(ctx.app, alice)).posts_count, 1)
   })
@@ -103,7 +128,10 @@ describe('PATCH /careers/{id}/', () => {
     const post = await newPost(ctx.app, alice, { title: 'Keep' })
     const other = await call(ctx.app, 'PATCH', `/careers/${post.id}/`, alice, { title: 'Changed', likes_count: 9, username: 'x' })
     assert.equal(other.status, 400)
-    assert.deepEqual(other.body, { likes_count: ['This field cannot be changed here.'], username: ['This field cannot be changed here.'] })
+    assert.deepEqual(other.body, {
+      likes_count: ['This field cannot be changed here.'],
+      username: ['This field cannot be changed here.'],
+    })
     const blank = await call(ctx.app, 'PATCH', `/careers/${post.id}/`, alice, { title: ' ' })
     assert.deepEqual(blank.body, { title: ['This field may not be blank.'] })
     assert.equal((await getPost(ctx.app, post.id)).title, 'Keep')
@@ -129,13 +157,20 @@ describe('DELETE /careers/{id}/', () => {
     const carol = await register(ctx.app)
     const post = await newPost(ctx.app, alice)
     const kept = await newPost(ctx.app, alice)
-    for (const who of [alice, bob, carol]) assert.equal((await call(ctx.app, 'POST', `/careers/${post.id}/like/`, who)).status, 201)
+    for (const who of [alice, bob, carol])
+      assert.equal((await call(ctx.app, 'POST', `/careers/${post.id}/like/`, who)).status, 201)
     await call(ctx.app, 'POST', `/careers/${kept.id}/like/`, bob)
     await call(ctx.app, 'POST', `/careers/${post.id}/comment/`, bob, { content: 'hi' })
     await call(ctx.app, 'POST', `/careers/${kept.id}/comment/`, carol, { content: 'hi' })
     await call(ctx.app, 'POST', `/careers/${post.id}/share/`, carol)
     const share = await call(ctx.app, 'POST', `/careers/${post.id}/share-post/`, bob, { title: 'Look', content: 'at this' })
-    assert.deepEqual(await stats(ctx.app, alice), { posts_count: 2, followers_count: 0, following_count: 0, likes_received: 4, comments_received: 2 })
+    assert.deepEqual(await stats(ctx.app, alice), {
+      posts_count: 2,
+      followers_count: 0,
+      following_count: 0,
+      likes_received: 4,
+      comments_received: 2,
+    })
 
     const forbidden = await call(ctx.app, 'DELETE', `/careers/${post.id}/`, bob)
     assert.equal(forbidden.status, 403)
@@ -146,7 +181,13 @@ describe('DELETE /careers/{id}/', () => {
     assert.equal(response.raw.body, '')
     assert.equal((await call(ctx.app, 'GET', `/careers/${post.id}/`)).status, 404)
     assert.equal((await call(ctx.app, 'DELETE', `/careers/${post.id}/`, alice)).status, 404)
-    assert.deepEqual(await stats(ctx.app, alice), { posts_count: 1, followers_count: 0, following_count: 0, likes_received: 1, comments_received: 1 })
+    assert.deepEqual(await stats(ctx.app, alice), {
+      posts_count: 1,
+      followers_count: 0,
+      following_count: 0,
+      likes_received: 1,
+      comments_received: 1,
+    })
     const sharePost = await getPost(ctx.app, share.body.id)
     assert.deepEqual([sharePost.post_type, sharePost.original_post], ['share', null])
     assert.equal((await stats(ctx.app, bob)).posts_count, 1)
@@ -170,13 +211,19 @@ describe('POST /careers/{id}/share-post/', () => {
     const first = await call(ctx.app, 'POST', `/careers/${original.id}/share-post/`, bob, { title: ' Re ', content: 'Shared' })
     assert.equal(first.status, 201)
     assertPostShape(first.body)
-    assert.deepEqual([first.body.username, first.body.title, first.body.post_type, first.body.original_post], [bob.username, 'Re', 'share', original.id])
+    assert.deepEqual(
+      [first.body.username, first.body.title, first.body.post_type, first.body.original_post],
+      [bob.username, 'Re', 'share', original.id],
+    )
     const second = await call(ctx.app, 'POST', `/careers/${first.body.id}/share-post/`, carol, { title: 'Re re', content: 'x' })
     assert.equal(second.body.original_post, original.id)
     assert.equal((await stats(ctx.app, carol)).posts_count, 1)
     const invalid = await call(ctx.app, 'POST', `/careers/${original.id}/share-post/`, bob, { title: '' })
     assert.deepEqual(invalid.body, { title: ['This field may not be blank.'], content: ['This field is required.'] })
     assert.equal((await call(ctx.app, 'POST', '/careers/999999/share-post/', bob, { title: 't', content: 'c' })).status, 404)
-    assert.equal((await call(ctx.app, 'POST', `/careers/${original.id}/share-post/`, undefined, { title: 't', content: 'c' })).status, 401)
+    assert.equal(
+      (await call(ctx.app, 'POST', `/careers/${original.id}/share-post/`, undefined, { title: 't', content: 'c' })).status,
+      401,
+    )
   })
 })

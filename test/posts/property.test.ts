@@ -23,7 +23,8 @@ describe('counters under random sequences', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 40 }), async (actions) => {
         const posts: number[] = []
-        for (const user of people) posts.push((await call(ctx.app, 'POST', '/careers/', user, { title: 't', content: 'c' })).body.id as number)
+        for (const user of people)
+          posts.push((await call(ctx.app, 'POST', '/careers/', user, { title: 't', content: 'c' })).body.id as number)
         const comments: { post: number; id: number }[] = []
         for (const step of actions) {
           const user = people[step.who]!

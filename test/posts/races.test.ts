@@ -18,7 +18,11 @@ after(async () => testApp.close())
 async function send(method: string, path: string, who: Account, body?: unknown): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = { authorization: who.auth.authorization }
   if (body !== undefined) headers['content-type'] = 'application/json'
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
   return { status: response.status, text: await response.text() }
 }
 
@@ -65,7 +69,9 @@ describe('races', () => {
     const post = await newPost(testApp.app, author!)
     const answers = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        i % 2 === 0 ? send('POST', `/careers/${post.id}/like/`, fans[i % 4]!) : send('DELETE', `/careers/${post.id}/unlike/`, fans[i % 4]!),
+        i % 2 === 0
+          ? send('POST', `/careers/${post.id}/like/`, fans[i % 4]!)
+          : send('DELETE', `/careers/${post.id}/unlike/`, fans[i % 4]!),
       ),
     )
     tally(answers, [200, 201, 204, 400])
@@ -95,7 +101,9 @@ describe('races', () => {
   it('parallel comment deletions by both permitted users: one 204, the rest 404', async () => {
     const [author, fan] = await users(2)
     const post = await newPost(testApp.app, author!)
-    const comment = JSON.parse((await send('POST', `/careers/${post.id}/comment/`, fan!, { content: 'x' })).text) as { id: number }
+    const comment = JSON.parse((await send('POST', `/careers/${post.id}/comment/`, fan!, { content: 'x' })).text) as {
+      id: number
+    }
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) => send('DELETE', `/careers/${post.id}/comments/${comment.id}/`, i % 2 ? author! : fan!)),
     )

@@ -40,7 +40,13 @@ describe('likes', () => {
     assert.equal(list.status, 200)
     assert.deepEqual(keys(list.body), ['batch_info', 'likes', 'message'])
     assert.equal(list.body.message, 'Likes retrieved successfully')
-    assert.deepEqual(list.body.batch_info, { current_batch: 0, batch_size: 2, total_likes: 3, total_batches: 2, likes_in_current_batch: 2 })
+    assert.deepEqual(list.body.batch_info, {
+      current_batch: 0,
+      batch_size: 2,
+      total_likes: 3,
+      total_batches: 2,
+      likes_in_current_batch: 2,
+    })
     assert.deepEqual(keys(list.body.likes[0]), REACTION_KEYS)
     assert.deepEqual(
       list.body.likes.map((like: { username: string }) => like.username),
@@ -60,13 +66,27 @@ describe('likes', () => {
 
   it('404 for unknown posts, 401 without a token', async () => {
     const alice = await register(ctx.app)
-    for (const [method, path] of [['POST', 'like'], ['DELETE', 'unlike'], ['GET', 'likes'], ['POST', 'share'], ['DELETE', 'unshare'], ['GET', 'shares'], ['GET', 'comments']]) {
+    for (const [method, path] of [
+      ['POST', 'like'],
+      ['DELETE', 'unlike'],
+      ['GET', 'likes'],
+      ['POST', 'share'],
+      ['DELETE', 'unshare'],
+      ['GET', 'shares'],
+      ['GET', 'comments'],
+    ]) {
       const response = await call(ctx.app, method!, `/careers/424242/${path}/`, alice)
       assert.equal(response.status, 404, `${method} ${path}`)
       assert.deepEqual(response.body, { detail: 'Not found.' })
     }
     const post = await newPost(ctx.app, alice)
-    for (const [method, path] of [['POST', 'like'], ['DELETE', 'unlike'], ['POST', 'share'], ['DELETE', 'unshare'], ['POST', 'comment']]) {
+    for (const [method, path] of [
+      ['POST', 'like'],
+      ['DELETE', 'unlike'],
+      ['POST', 'share'],
+      ['DELETE', 'unshare'],
+      ['POST', 'comment'],
+    ]) {
       assert.equal((await call(ctx.app, method!, `/careers/${post.id}/${path}/`)).status, 401, path)
     }
   })
@@ -88,7 +108,13 @@ describe('shares', () => {
     assert.equal((await getPost(ctx.app, post.id)).shares_count, 2)
     const list = await call(ctx.app, 'GET', `/careers/${post.id}/shares/`)
     assert.equal(list.body.message, 'Shares retrieved successfully')
-    assert.deepEqual(list.body.batch_info, { current_batch: 0, batch_size: 10, total_shares: 2, total_batches: 1, shares_in_current_batch: 2 })
+    assert.deepEqual(list.body.batch_info, {
+      current_batch: 0,
+      batch_size: 10,
+      total_shares: 2,
+      total_batches: 1,
+      shares_in_current_batch: 2,
+    })
     assert.deepEqual(keys(list.body.shares[0]), REACTION_KEYS)
     assert.equal(list.body.shares[0].username, carol.username)
 
@@ -109,12 +135,24 @@ describe('comments', () => {
     const first = await call(ctx.app, 'POST', `/careers/${post.id}/comment/`, bob, { content: '  First!  ' })
     assert.equal(first.status, 201)
     assert.deepEqual(keys(first.body), COMMENT_KEYS)
-    assert.deepEqual({ ...first.body, id: 0, created_datetime: '' }, { id: 0, post: post.id, user: bob.id, username: bob.username, content: 'First!', created_datetime: '' })
+    assert.deepEqual(
+      { ...first.body, id: 0, created_datetime: '' },
+      { id: 0, post: post.id, user: bob.id, username: bob.username, content: 'First!', created_datetime: '' },
+    )
     await call(ctx.app, 'POST', `/careers/${post.id}/comment/`, alice, { content: 'Second' })
     const list = await call(ctx.app, 'GET', `/careers/${post.id}/comments/`)
     assert.equal(list.body.message, 'Comments retrieved successfully')
-    assert.deepEqual(list.body.comments.map((c: { content: string }) => c.content), ['First!', 'Second'])
-    assert.deepEqual(list.body.batch_info, { current_batch: 0, batch_size: 10, total_comments: 2, total_batches: 1, comments_in_current_batch: 2 })
+    assert.deepEqual(
+      list.body.comments.map((c: { content: string }) => c.content),
+      ['First!', 'Second'],
+    )
+    assert.deepEqual(list.body.batch_info, {
+      current_batch: 0,
+      batch_size: 10,
+      total_comments: 2,
+      total_batches: 1,
+      comments_in_current_batch: 2,
+    })
     assert.equal((await getPost(ctx.app, post.id)).comments_count, 2)
     assert.equal((await stats(ctx.app, alice)).comments_received, 2)
   })

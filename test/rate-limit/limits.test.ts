@@ -22,7 +22,12 @@ async function fresh(env: Record<string, string> = {}): Promise<TestApp> {
   return app
 }
 
-function login(ctx: TestApp, username: string, password: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+function login(
+  ctx: TestApp,
+  username: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
   return ctx.app.inject({ method: 'POST', url: `${BASE}/login/`, payload: { username, password }, headers })
 }
 
@@ -55,7 +60,8 @@ for (const [store, env] of stores) {
     it('successes and refused bodies cost nothing: 9 failures, 5 successes, a 400, then the 10th failure is a 401', async () => {
       const ctx = await fresh(env)
       const alice = await register(ctx.app)
-      for (let attempt = 0; attempt < 9; attempt++) assert.equal((await login(ctx, alice.username, 'wrong-password')).statusCode, 401)
+      for (let attempt = 0; attempt < 9; attempt++)
+        assert.equal((await login(ctx, alice.username, 'wrong-password')).statusCode, 401)
       for (let attempt = 0; attempt < 5; attempt++) assert.equal((await login(ctx, alice.email, PASSWORD)).statusCode, 200)
       const missing = await ctx.app.inject({ method: 'POST', url: `${BASE}/login/`, payload: { username: alice.username } })
       assert.equal(missing.statusCode, 400)
@@ -94,7 +100,12 @@ for (const [store, env] of stores) {
         assert.equal(response.statusCode, 401)
       }
       assertThrottled(await login(ctx, alice.username, PASSWORD, { 'x-forwarded-for': '10.9.9.9' }))
-      const other = await ctx.app.inject({ method: 'POST', url: `${BASE}/login/`, payload: { username: alice.username, password: PASSWORD }, remoteAddress: '10.1.1.1' })
+      const other = await ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/login/`,
+        payload: { username: alice.username, password: PASSWORD },
+        remoteAddress: '10.1.1.1',
+      })
       assert.equal(other.statusCode, 200)
     })
 
@@ -117,7 +128,11 @@ describe('TRUST_PROXY and RATE_LIMITS', () => {
     const headers = { 'x-forwarded-for': '203.0.113.7' }
     assert.equal((await login(ctx, alice.username, PASSWORD, headers)).statusCode, 200)
     const second = await login(ctx, alice.username, PASSWORD, headers)
-    const sessions = await ctx.app.inject({ method: 'GET', url: `${BASE}/me/sessions/`, headers: { authorization: `Bearer ${second.json().access}` } })
+    const sessions = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/me/sessions/`,
+      headers: { authorization: `Bearer ${second.json().access}` },
+    })
     assert.equal(sessions.json().results[0].ip, '203.0.113.7')
     assertThrottled(await login(ctx, alice.username, PASSWORD, headers))
     assert.equal((await login(ctx, alice.username, PASSWORD, { 'x-forwarded-for': '203.0.113.8' })).statusCode, 200)

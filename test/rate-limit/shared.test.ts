@@ -53,9 +53,15 @@ describe('when Redis goes away while the service runs', { skip: !REDIS }, () => 
     const relay = new Relay(target.hostname, Number(target.port || 6379))
     const port = await relay.listen()
     const prefix = `test:${randomBytes(6).toString('hex')}:`
-    const ctx = await fresh({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: prefix, LOGINS_PER_IP: '3/10m', LOGIN_FAILURES_PER_ACCOUNT: '2/15m' })
+    const ctx = await fresh({
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_KEY_PREFIX: prefix,
+      LOGINS_PER_IP: '3/10m',
+      LOGIN_FAILURES_PER_ACCOUNT: '2/15m',
+    })
     const alice = await register(ctx.app)
-    const login = (password: string) => ctx.app.inject({ method: 'POST', url: `${BASE}/login/`, payload: { username: alice.username, password } })
+    const login = (password: string) =>
+      ctx.app.inject({ method: 'POST', url: `${BASE}/login/`, payload: { username: alice.username, password } })
     assert.equal((await login(PASSWORD)).statusCode, 200)
     const redis = new Redis(REDIS!)
     try {
@@ -80,7 +86,8 @@ describe('when Redis cannot be reached', () => {
   it('the service keeps answering: per-IP fails open, per-account falls back to the process', async () => {
     const ctx = await fresh({ REDIS_URL: 'redis://127.0.0.1:1', LOGIN_FAILURES_PER_ACCOUNT: '2/15m', LOGINS_PER_IP: '1/15m' })
     const alice = await register(ctx.app)
-    const login = (password: string) => ctx.app.inject({ method: 'POST', url: `${BASE}/login/`, payload: { username: alice.username, password } })
+    const login = (password: string) =>
+      ctx.app.inject({ method: 'POST', url: `${BASE}/login/`, payload: { username: alice.username, password } })
     assert.equal((await login(PASSWORD)).statusCode, 200)
     assert.equal((await login('wrong-password')).statusCode, 401)
     assert.equal((await login('wrong-password')).statusCode, 401)
@@ -99,7 +106,8 @@ describe('security headers, CORS and /docs', () => {
     const foreign = await ctx.app.inject({ method: 'GET', url: `${BASE}/`, headers: { origin: 'https://evil.example' } })
     assert.equal(foreign.headers['access-control-allow-origin'], undefined)
     const preflight = await ctx.app.inject({
-      method: 'OPTIONS', url: `${BASE}/login/`,
+      method: 'OPTIONS',
+      url: `${BASE}/login/`,
       headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
     })
     assert.equal(preflight.statusCode, 204)
@@ -108,7 +116,11 @@ describe('security headers, CORS and /docs', () => {
     const docs = await ctx.app.inject({ method: 'GET', url: '/docs/' })
     assert.equal(docs.statusCode, 200)
     assert.match(docs.body, /swagger-ui-bundle\.js/)
-    for (const asset of ['/docs/static/swagger-ui-bundle.js', '/docs/static/swagger-initializer.js', '/docs/static/swagger-ui.css']) {
+    for (const asset of [
+      '/docs/static/swagger-ui-bundle.js',
+      '/docs/static/swagger-initializer.js',
+      '/docs/static/swagger-ui.css',
+    ]) {
       assert.equal((await ctx.app.inject({ method: 'GET', url: asset })).statusCode, 200, asset)
     }
   })
@@ -123,10 +135,19 @@ describe('security headers, CORS and /docs', () => {
 describe('configuration', () => {
   it('refuses invalid values with one sentence', () => {
     for (const [name, value] of [
-      ['LOGINS_PER_IP', '100'], ['LOGIN_FAILURES_PER_ACCOUNT', '0/15m'], ['REGISTRATIONS_PER_IP', '20/1d'],
-      ['RATE_LIMITS', 'maybe'], ['REDIS_URL', 'http://x'], ['TRUST_PROXY', '10.0.0.0/99'], ['CORS_ORIGINS', 'app.example.com'],
+      ['LOGINS_PER_IP', '100'],
+      ['LOGIN_FAILURES_PER_ACCOUNT', '0/15m'],
+      ['REGISTRATIONS_PER_IP', '20/1d'],
+      ['RATE_LIMITS', 'maybe'],
+      ['REDIS_URL', 'http://x'],
+      ['TRUST_PROXY', '10.0.0.0/99'],
+      ['CORS_ORIGINS', 'app.example.com'],
     ] as const) {
-      assert.throws(() => loadConfig({ [name]: value }), (error: unknown) => error instanceof ConfigError && error.message.startsWith(name), name)
+      assert.throws(
+        () => loadConfig({ [name]: value }),
+        (error: unknown) => error instanceof ConfigError && error.message.startsWith(name),
+        name,
+      )
     }
     const config = loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', LOGINS_PER_IP: '5/30s' })
     assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '127.0.0.1'])

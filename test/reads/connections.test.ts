@@ -11,7 +11,12 @@ async function get(url: string, account?: Account): Promise<{ count: number; res
 }
 
 async function follow(from: Account, to: Account): Promise<void> {
-  const response = await ctx.app.inject({ method: 'POST', url: '/careers/users/follow/', headers: from.auth, payload: { following: to.id } })
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: '/careers/users/follow/',
+    headers: from.auth,
+    payload: { following: to.id },
+  })
   assert.equal(response.statusCode, 201, response.body)
 }
 
@@ -33,9 +38,15 @@ describe('followers and following lists', () => {
     await unfollow(fans[1]!, star)
     const followers = await get(`/careers/users/${star.username}/followers/?batch_size=2`)
     assert.equal(followers.count, 2)
-    assert.deepEqual(followers.results.map((user) => user.id), [fans[2]!.id, fans[0]!.id])
+    assert.deepEqual(
+      followers.results.map((user) => user.id),
+      [fans[2]!.id, fans[0]!.id],
+    )
     assert.equal((await get('/careers/users/following/', fans[1]!)).count, 0)
-    assert.equal((await get(`/careers/users/${star.username}/followers/?batch_number=1&batch_size=1`)).results[0]!.id, fans[0]!.id)
+    assert.equal(
+      (await get(`/careers/users/${star.username}/followers/?batch_number=1&batch_size=1`)).results[0]!.id,
+      fans[0]!.id,
+    )
   })
 
   it('leave out inactive users from the count and the page, as before', async () => {
@@ -47,7 +58,10 @@ describe('followers and following lists', () => {
     await setActive(ctx.db, gone.id, false)
     const followers = await get(`/careers/users/${star.username}/followers/`)
     assert.equal(followers.count, 1)
-    assert.deepEqual(followers.results.map((user) => user.id), [kept.id])
+    assert.deepEqual(
+      followers.results.map((user) => user.id),
+      [kept.id],
+    )
     assert.equal((await get(`/careers/users/${star.username}/following/`)).count, 0)
     assert.equal((await get('/careers/users/following/', star)).count, 0)
     await setActive(ctx.db, gone.id, true)
@@ -65,7 +79,11 @@ describe('followers and following lists', () => {
     const seen = await get(`/careers/users/${star.username}/followers/`, viewer)
     assert.deepEqual(
       seen.results.map((user) => [user.id, user.is_following]),
-      [[fans[2]!.id, true], [fans[1]!.id, false], [fans[0]!.id, true]],
+      [
+        [fans[2]!.id, true],
+        [fans[1]!.id, false],
+        [fans[0]!.id, true],
+      ],
     )
     const anonymous = await get(`/careers/users/${star.username}/followers/`)
     assert.ok(anonymous.results.every((user) => user.is_following === false))

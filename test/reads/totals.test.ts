@@ -53,7 +53,11 @@ describe('stored total of the users list', () => {
 
   it('equals the rows after concurrent registrations', async () => {
     await Promise.all(Array.from({ length: 12 }, () => register(ctx.app)))
-    const rows = await ctx.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('is_active', '=', sql.lit(true)).executeTakeFirstOrThrow()
+    const rows = await ctx.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('is_active', '=', sql.lit(true))
+      .executeTakeFirstOrThrow()
     assert.equal((await batchInfo(ctx.app)).total_users, Number(rows.n))
   })
 

@@ -40,7 +40,9 @@ describe('slow and greedy clients', { skip }, () => {
     const socket = await open()
     const answer = received(socket)
     const started = Date.now()
-    socket.write('POST /careers/users/login/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{')
+    socket.write(
+      'POST /careers/users/login/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{',
+    )
     const trickle = setInterval(() => socket.writable && socket.write(' '), 100)
     try {
       for (let i = 0; i < 5; i++) {

@@ -11,7 +11,10 @@ let testApp: TestApp
 
 before(async () => {
   if (skip) return
-  testApp = await buildTestApp({ LOG_LEVEL: 'info' }, { write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) })
+  testApp = await buildTestApp(
+    { LOG_LEVEL: 'info' },
+    { write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+  )
 })
 after(async () => testApp?.close())
 
@@ -23,11 +26,19 @@ describe('logs during a dependency failure', { skip }, () => {
     await sql.raw(`pragma max_page_count = ${rows[0]!.page_count}`).execute(db)
 
     // Distinct text each time: the trigram search index needs new pages for it.
-    const bio = (i: number): string => Array.from({ length: 60 }, (_, j) => ((i * 7919 + j * 104729) % 1_000_003).toString(36)).join(' ').slice(0, 450)
+    const bio = (i: number): string =>
+      Array.from({ length: 60 }, (_, j) => ((i * 7919 + j * 104729) % 1_000_003).toString(36))
+        .join(' ')
+        .slice(0, 450)
     const statuses: number[] = []
     const started = Date.now()
     for (let i = 0; i < 20; i++) {
-      const response = await app.inject({ method: 'PATCH', url: '/careers/users/me/update/', headers: account.auth, payload: { bio: bio(i) } })
+      const response = await app.inject({
+        method: 'PATCH',
+        url: '/careers/users/me/update/',
+        headers: account.auth,
+        payload: { bio: bio(i) },
+      })
       statuses.push(response.statusCode)
       if (response.statusCode === 503) assert.deepEqual(response.json(), { detail: 'Service temporarily unavailable.' })
     }
@@ -41,7 +52,10 @@ describe('logs during a dependency failure', { skip }, () => {
     assert.ok(failures.length >= 2 && failures.length <= seconds + 1, `${failures.length} lines in ${seconds} s`)
     for (const failure of failures) assert.equal((failure.cause as { code: string }).code, 'SQLITE_FULL')
     // Every failed request is accounted for: the lines written plus the ones they say were left out.
-    const accounted = failures.reduce((sum, failure) => sum + (failure.msg === 'database unavailable' ? 1 : Number(failure.suppressed)), 0)
+    const accounted = failures.reduce(
+      (sum, failure) => sum + (failure.msg === 'database unavailable' ? 1 : Number(failure.suppressed)),
+      0,
+    )
     assert.equal(accounted, statuses.filter((status) => status === 503).length)
     const everything = JSON.stringify(lines)
     assert.doesNotMatch(everything, /cannot rollback/)

@@ -94,7 +94,11 @@ describe('PostgreSQL outages', { skip }, () => {
     }
     running = false
     await Promise.all(clients)
-    assert.deepEqual([...statuses.keys()].filter((status) => status !== 200 && status !== 503), [], JSON.stringify([...statuses]))
+    assert.deepEqual(
+      [...statuses.keys()].filter((status) => status !== 200 && status !== 503),
+      [],
+      JSON.stringify([...statuses]),
+    )
     assert.ok((statuses.get(200) ?? 0) > 0 && (statuses.get(503) ?? 0) > 0, JSON.stringify([...statuses]))
     assert.ok((await recovers(`/careers/users/${account.username}/`, 2000)) < 2000)
     assert.equal((await app.inject({ method: 'GET', url: '/ready' })).statusCode, 200)

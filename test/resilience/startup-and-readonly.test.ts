@@ -13,7 +13,8 @@ import { DIALECT, JWT_SECRET, register } from '../helper.js'
 
 // A start against a PostgreSQL address that accepts and never answers gives up with one line; a SQLite file
 // that cannot be written makes /ready and writes answer 503 while reads keep working.
-const skip = DIALECT !== 'sqlite' ? 'runs in the SQLite pass (the start test needs no PostgreSQL, the file test is SQLite)' : false
+const skip =
+  DIALECT !== 'sqlite' ? 'runs in the SQLite pass (the start test needs no PostgreSQL, the file test is SQLite)' : false
 const workDir = mkdtempSync(join(tmpdir(), 'careers-resilience-'))
 after(() => rmSync(workDir, { recursive: true, force: true }))
 
@@ -43,7 +44,10 @@ describe('start against a silent database', { skip }, () => {
       assert.ok(connectedAt > 0, 'the server tried the database')
       // Measured from its first connection attempt, so that loading the code on a busy machine does not count.
       assert.ok(afterConnect < 2500, `gave up ${afterConnect} ms after connecting`)
-      const lines = stderr.trim().split('\n').filter((line) => !line.includes('ExperimentalWarning'))
+      const lines = stderr
+        .trim()
+        .split('\n')
+        .filter((line) => !line.includes('ExperimentalWarning'))
       assert.equal(lines.length, 1, stderr)
       assert.match(lines[0]!, /^error: Could not prepare the database \(.*timeout.*\)\.$/)
     } finally {
@@ -84,7 +88,12 @@ describe('a SQLite file that cannot be written', { skip }, () => {
       const read = await app.inject({ method: 'GET', url: `/careers/users/${account.username}/`, headers: account.auth })
       assert.equal(read.statusCode, 200, read.body)
 
-      const write = await app.inject({ method: 'PATCH', url: '/careers/users/me/update/', headers: account.auth, payload: { bio: 'x' } })
+      const write = await app.inject({
+        method: 'PATCH',
+        url: '/careers/users/me/update/',
+        headers: account.auth,
+        payload: { bio: 'x' },
+      })
       assert.equal(write.statusCode, 503, write.body)
       assert.deepEqual(write.json(), { detail: 'Service temporarily unavailable.' })
       const signup = await app.inject({

@@ -29,7 +29,14 @@ describe('WEB_CONCURRENCY', { skip: DIALECT !== 'sqlite' }, () => {
   it('serves from two workers on one port and stops them all on SIGTERM, exit 0', async (t) => {
     const port = String(20_000 + Math.floor(Math.random() * 20_000))
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: port, LOG_LEVEL: 'warn', WEB_CONCURRENCY: '2', DATABASE_URL: `sqlite:${join(dir, 'c.sqlite')}` },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: port,
+        LOG_LEVEL: 'warn',
+        WEB_CONCURRENCY: '2',
+        DATABASE_URL: `sqlite:${join(dir, 'c.sqlite')}`,
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     })
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
@@ -40,19 +47,28 @@ describe('WEB_CONCURRENCY', { skip: DIALECT !== 'sqlite' }, () => {
     const base = `http://127.0.0.1:${port}`
     let ready = false
     for (let attempt = 0; attempt < 600 && !ready; attempt++) {
-      ready = await fetch(`${base}/ready`, { headers: { connection: 'close' } }).then((r) => r.ok, () => false)
+      ready = await fetch(`${base}/ready`, { headers: { connection: 'close' } }).then(
+        (r) => r.ok,
+        () => false,
+      )
       if (!ready) await new Promise((resolve) => setTimeout(resolve, 100))
     }
     assert.ok(ready, 'the cluster did not start')
     // Wait for both workers to be up before checking them (the second may still be starting).
-    for (let attempt = 0; attempt < 300 && children(child.pid!).length < 2; attempt++) await new Promise((r) => setTimeout(r, 100))
+    for (let attempt = 0; attempt < 300 && children(child.pid!).length < 2; attempt++)
+      await new Promise((r) => setTimeout(r, 100))
     const workers = children(child.pid!)
     assert.equal(workers.length, 2)
 
     const registered = await fetch(`${base}/careers/users/register/`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', connection: 'close' },
-      body: JSON.stringify({ username: 'clustered', email: 'c@example.com', password: 'password123', password_confirm: 'password123' }),
+      body: JSON.stringify({
+        username: 'clustered',
+        email: 'c@example.com',
+        password: 'password123',
+        password_confirm: 'password123',
+      }),
     })
     assert.equal(registered.status, 201)
     const { access } = (await registered.json()) as { access: string }

@@ -16,7 +16,13 @@ const workDir = mkdtempSync(join(tmpdir(), 'careers-server-test-'))
 after(() => rmSync(workDir, { recursive: true, force: true }))
 
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...extra }
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    ...extra,
+  }
   return env
 }
 
@@ -70,7 +76,14 @@ describe('configuration', { skip }, () => {
     assert.equal(config.refreshTokenTtlSeconds, 86400)
     assert.deepEqual(
       { ...config.database, connectTimeoutMs: 0, queryTimeoutMs: 0, idleInTransactionTimeoutMs: 0 },
-      { dialect: 'postgres', connectionString: 'postgres://u:p@db:5432/app', poolMax: 20, connectTimeoutMs: 0, queryTimeoutMs: 0, idleInTransactionTimeoutMs: 0 },
+      {
+        dialect: 'postgres',
+        connectionString: 'postgres://u:p@db:5432/app',
+        poolMax: 20,
+        connectTimeoutMs: 0,
+        queryTimeoutMs: 0,
+        idleInTransactionTimeoutMs: 0,
+      },
     )
     assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database, { dialect: 'sqlite', filename: ':memory:' })
   })
@@ -94,7 +107,10 @@ describe('the server process', { skip }, () => {
   it('refuses to start in production without JWT_SECRET: one clear line, exit code 1, no stack trace', () => {
     const { status, stderr } = runToExit({ NODE_ENV: 'production', DATABASE_URL: 'sqlite::memory:' })
     assert.equal(status, 1)
-    const lines = stderr.trim().split('\n').filter((line) => !line.includes('ExperimentalWarning'))
+    const lines = stderr
+      .trim()
+      .split('\n')
+      .filter((line) => !line.includes('ExperimentalWarning'))
     assert.equal(lines.length, 1, stderr)
     assert.match(lines[0]!, /^error: JWT_SECRET is required when NODE_ENV=production/)
     assert.doesNotMatch(stderr, /\bat .*\.(ts|js):\d+/)
@@ -115,7 +131,12 @@ describe('the server process', { skip }, () => {
     const registered = await fetch(`${first.base}/careers/users/register/`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', connection: 'close' },
-      body: JSON.stringify({ username: 'restart', email: 'restart@example.com', password: 'password123', password_confirm: 'password123' }),
+      body: JSON.stringify({
+        username: 'restart',
+        email: 'restart@example.com',
+        password: 'password123',
+        password_confirm: 'password123',
+      }),
     })
     assert.equal(registered.status, 201)
     const { access } = (await registered.json()) as { access: string }
@@ -125,7 +146,9 @@ describe('the server process', { skip }, () => {
     assert.equal(await exited(first.child), 0)
 
     const second = await startServer(env)
-    const me = await fetch(`${second.base}/careers/users/me/`, { headers: { authorization: `Bearer ${access}`, connection: 'close' } })
+    const me = await fetch(`${second.base}/careers/users/me/`, {
+      headers: { authorization: `Bearer ${access}`, connection: 'close' },
+    })
     assert.equal(me.status, 200)
     assert.equal(((await me.json()) as { username: string }).username, 'restart')
 

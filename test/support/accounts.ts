@@ -41,7 +41,11 @@ export async function register(app: FastifyInstance, fields: Record<string, unkn
 
 /** Logs in through HTTP (a new session) as a user made by a factory or by `register`. */
 export async function login(app: FastifyInstance, user: { username: string }, password = PASSWORD): Promise<Account> {
-  const response = await app.inject({ method: 'POST', url: '/careers/users/login/', payload: { username: user.username, password } })
+  const response = await app.inject({
+    method: 'POST',
+    url: '/careers/users/login/',
+    payload: { username: user.username, password },
+  })
   assert.equal(response.statusCode, 200, `login failed: ${response.body}`)
   return toAccount(response.json())
 }

@@ -25,9 +25,19 @@ export interface TestApp {
 }
 
 /** The app on a fresh, migrated database: in-memory SQLite, or a new PostgreSQL schema dropped on close. */
-export async function buildTestApp(env: Record<string, string> = {}, logStream?: { write(line: string): void }): Promise<TestApp> {
+export async function buildTestApp(
+  env: Record<string, string> = {},
+  logStream?: { write(line: string): void },
+): Promise<TestApp> {
   const { url, drop } = DIALECT === 'postgres' ? await freshPostgresSchema() : { url: 'sqlite::memory:', drop: async () => {} }
-  const config = loadConfig({ DATABASE_URL: url, JWT_SECRET, LOG_LEVEL: 'silent', DATABASE_POOL_MAX: '10', ...RELAXED_LIMITS, ...env })
+  const config = loadConfig({
+    DATABASE_URL: url,
+    JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    DATABASE_POOL_MAX: '10',
+    ...RELAXED_LIMITS,
+    ...env,
+  })
   const db = connect(config.database)
   let app: FastifyInstance
   try {

@@ -13,9 +13,58 @@ export function percentEncode(value: string): string {
 }
 
 export const oddChar = fc.constantFrom(
-  '\u0000', '\u0001', '\u001f', '\u007f', '\ud800', '\udbff', '\udc00', '\udfff', '\ufffe', '\uffff', '\u202e', '\u200b',
-  '\u00e9', '\u0130', '\u00df', '\ufb03', '😀', '%', '_', '\\', '"', "'", '`', ' ', '/', '?', '#', '&', '=', '+', ';',
-  '\n', '\r', '\t', '*', '(', ')', '[', ']', '{', '}', ':', '<', '>', '$', 'a', 'Z', '0', '9', '.', '@', '-',
+  '\u0000',
+  '\u0001',
+  '\u001f',
+  '\u007f',
+  '\ud800',
+  '\udbff',
+  '\udc00',
+  '\udfff',
+  '\ufffe',
+  '\uffff',
+  '\u202e',
+  '\u200b',
+  '\u00e9',
+  '\u0130',
+  '\u00df',
+  '\ufb03',
+  '😀',
+  '%',
+  '_',
+  '\\',
+  '"',
+  "'",
+  '`',
+  ' ',
+  '/',
+  '?',
+  '#',
+  '&',
+  '=',
+  '+',
+  ';',
+  '\n',
+  '\r',
+  '\t',
+  '*',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ':',
+  '<',
+  '>',
+  '$',
+  'a',
+  'Z',
+  '0',
+  '9',
+  '.',
+  '@',
+  '-',
 )
 
 export const longString = fc
@@ -46,9 +95,30 @@ export function storableString(max: number): fc.Arbitrary<string> {
 
 export const numberLiteral: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
-    '1e400', '-1e400', '1e-400', '123456789012345678901234567890', '-123456789012345678901234567890', '-0', '0', '1.0', '1.5',
-    '-1', '9007199254740991', '9007199254740993', '2147483647', '2147483648', '-2147483648', '-2147483649', '4294967296',
-    '9223372036854775807', '9223372036854775808', '-9223372036854775809', '1E2', '1e308', '0.0000001', '5e-324',
+    '1e400',
+    '-1e400',
+    '1e-400',
+    '123456789012345678901234567890',
+    '-123456789012345678901234567890',
+    '-0',
+    '0',
+    '1.0',
+    '1.5',
+    '-1',
+    '9007199254740991',
+    '9007199254740993',
+    '2147483647',
+    '2147483648',
+    '-2147483648',
+    '-2147483649',
+    '4294967296',
+    '9223372036854775807',
+    '9223372036854775808',
+    '-9223372036854775809',
+    '1E2',
+    '1e308',
+    '0.0000001',
+    '5e-324',
   ),
   fc.integer().map(String),
   fc.bigInt().map(String),
@@ -61,7 +131,17 @@ export const jsonFragment: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: numberLiteral, weight: 3 },
   { arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)), weight: 2 },
   {
-    arbitrary: fc.constantFrom('null', 'true', 'false', '[]', '{}', '[null]', '["x"]', '{"a":{"b":[1,{"c":null}]}}', '{"__proto__":{"x":1}}'),
+    arbitrary: fc.constantFrom(
+      'null',
+      'true',
+      'false',
+      '[]',
+      '{}',
+      '[null]',
+      '["x"]',
+      '{"a":{"b":[1,{"c":null}]}}',
+      '{"__proto__":{"x":1}}',
+    ),
     weight: 1,
   },
   { arbitrary: fc.integer({ min: 1, max: 5_000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`), weight: 1 },
@@ -71,8 +151,23 @@ export const jsonFragment: fc.Arbitrary<string> = fc.oneof(
 export const extraKey = fc.oneof(
   {
     arbitrary: fc.constantFrom(
-      '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__',
-      'id', 'is_staff', 'is_active', 'username', 'password', '', ' ', 'created_at', 'followers_count',
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      'valueOf',
+      'hasOwnProperty',
+      'isPrototypeOf',
+      '__defineGetter__',
+      'id',
+      'is_staff',
+      'is_active',
+      'username',
+      'password',
+      '',
+      ' ',
+      'created_at',
+      'followers_count',
     ),
     weight: 2,
   },
@@ -88,7 +183,10 @@ export function objectText(entries: [string, string][]): string {
  * Bodies for a route whose real keys are `fields` (each with a plausible value generator, as raw JSON text):
  * plausible records, records with hostile values and extra keys, arbitrary JSON, and garbage.
  */
-export function bodyFor(fields: Record<string, fc.Arbitrary<string>>, valid?: fc.Arbitrary<object>): fc.Arbitrary<string | undefined> {
+export function bodyFor(
+  fields: Record<string, fc.Arbitrary<string>>,
+  valid?: fc.Arbitrary<object>,
+): fc.Arbitrary<string | undefined> {
   const valueFor = (plausible: fc.Arbitrary<string>) =>
     fc.oneof({ arbitrary: plausible, weight: 4 }, { arbitrary: jsonFragment, weight: 1 })
   const model = Object.fromEntries(Object.entries(fields).map(([key, plausible]) => [key, valueFor(plausible)]))
@@ -114,8 +212,17 @@ export const contentType = fc.oneof(
   { arbitrary: fc.constant('application/json'), weight: 12 },
   {
     arbitrary: fc.constantFrom(
-      'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/json;charset=UTF-8', 'application/json; charset=latin1',
-      'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx', '', ';', 'application/',
+      'application/json; charset=utf-8',
+      'APPLICATION/JSON',
+      'application/json;charset=UTF-8',
+      'application/json; charset=latin1',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/jsonx',
+      '',
+      ';',
+      'application/',
     ),
     weight: 2,
   },
@@ -132,15 +239,50 @@ export const queryValue = fc.oneof(
   { arbitrary: oddString, weight: 3 },
   {
     arbitrary: fc.constantFrom(
-      'username', '-username', 'created_at', '-created_at', 'first_name', '-first_name', 'last_name', '-last_name', '--username',
-      'id', '-', '', ' 10', '10 ', '0x10', '1_000', '١٢', 'NaN', 'Infinity', '+5', '00', '-0', '1.', '.5',
+      'username',
+      '-username',
+      'created_at',
+      '-created_at',
+      'first_name',
+      '-first_name',
+      'last_name',
+      '-last_name',
+      '--username',
+      'id',
+      '-',
+      '',
+      ' 10',
+      '10 ',
+      '0x10',
+      '1_000',
+      '١٢',
+      'NaN',
+      'Infinity',
+      '+5',
+      '00',
+      '-0',
+      '1.',
+      '.5',
     ),
     weight: 3,
   },
 )
 
 /** Byte sequences a percent-decoder must survive: invalid UTF-8, overlong NUL, encoded surrogates, broken escapes. */
-export const brokenEscape = fc.constantFrom('%ED%A0%80', '%ED%BF%BF', '%FF', '%C0%80', '%C3', '%00', '%', '%zz', '%E0%A4%A', '%2', '%%', '%25')
+export const brokenEscape = fc.constantFrom(
+  '%ED%A0%80',
+  '%ED%BF%BF',
+  '%FF',
+  '%C0%80',
+  '%C3',
+  '%00',
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%2',
+  '%%',
+  '%25',
+)
 
 export const queryString: fc.Arbitrary<string> = fc
   .tuple(
@@ -159,17 +301,18 @@ export const hostileAuthorization = fc.oneof(
   fc.constantFrom('Bearer', 'Bearer ', 'Bearer a b', 'Basic abc', 'bearer x', 'Token abc', 'Bearer ....', 'Bearer e30.e30.', ''),
   fc.stringMatching(/^[\x20-\x7e]{0,200}$/).map((value) => `Bearer ${value}`),
   fc.stringMatching(/^[\x21-\x7e]{0,200}$/),
-  fc
-    .tuple(fc.jsonValue(), fc.jsonValue(), fc.base64String({ maxLength: 40 }))
-    .map(([header, claims, signature]) => {
-      const part = (value: unknown) => Buffer.from(JSON.stringify(value) ?? 'null').toString('base64url')
-      return `Bearer ${part(header)}.${part(claims)}.${signature.replace(/=+$/, '')}`
-    }),
+  fc.tuple(fc.jsonValue(), fc.jsonValue(), fc.base64String({ maxLength: 40 })).map(([header, claims, signature]) => {
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value) ?? 'null').toString('base64url')
+    return `Bearer ${part(header)}.${part(claims)}.${signature.replace(/=+$/, '')}`
+  }),
 )
 
 export const segmentOf = (known: string[]) =>
   fc.oneof(
-    { arbitrary: fc.constantFrom(...known, 'me', 'ME', 'Me', 'register', 'follow', 'followers', 'unfollow', 'nobody-here'), weight: 4 },
+    {
+      arbitrary: fc.constantFrom(...known, 'me', 'ME', 'Me', 'register', 'follow', 'followers', 'unfollow', 'nobody-here'),
+      weight: 4,
+    },
     { arbitrary: fc.webSegment(), weight: 2 },
     { arbitrary: oddString.map(percentEncode), weight: 2 },
     { arbitrary: fc.stringMatching(/^[A-Za-z0-9@.+_-]{1,200}$/), weight: 2 },
@@ -186,7 +329,8 @@ export const uniqueEmail = fc
   .map(([local, n]) => `${local}${n}@example.com`)
 
 /** Raw JSON text of a string value taken from `values`. */
-export const jsonStrings = (...values: string[]): fc.Arbitrary<string> => fc.constantFrom(...values.map((value) => JSON.stringify(value)))
+export const jsonStrings = (...values: string[]): fc.Arbitrary<string> =>
+  fc.constantFrom(...values.map((value) => JSON.stringify(value)))
 
 /** Raw JSON text of a hostile string. */
 export const anyJsonString = (): fc.Arbitrary<string> => oddString.map((value) => JSON.stringify(value))

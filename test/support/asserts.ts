@@ -14,7 +14,16 @@ export const INTERNAL_ERROR = { detail: 'Internal server error.' }
 export const SUMMARY_KEYS = ['avatar', 'first_name', 'id', 'is_following', 'last_name', 'username']
 export const FOLLOW_KEYS = ['created_at', 'follower', 'follower_username', 'following', 'following_username', 'id']
 export const PUBLIC_PROFILE_KEYS = [
-  'avatar', 'bio', 'created_at', 'first_name', 'followers_count', 'following_count', 'id', 'last_name', 'posts_count', 'username',
+  'avatar',
+  'bio',
+  'created_at',
+  'first_name',
+  'followers_count',
+  'following_count',
+  'id',
+  'last_name',
+  'posts_count',
+  'username',
 ]
 
 type Answer = Reply | LightMyRequestResponse

@@ -72,7 +72,10 @@ export async function createUsers(db: Db, specs: UserSpec[]): Promise<FactoryUse
 
 /** n users with default fields (unique usernames starting with `prefix`). */
 export function createManyUsers(db: Db, n: number, prefix = uniqueName('bulk')): Promise<FactoryUser[]> {
-  return createUsers(db, Array.from({ length: n }, (_, i) => ({ username: `${prefix}n${i}` })))
+  return createUsers(
+    db,
+    Array.from({ length: n }, (_, i) => ({ username: `${prefix}n${i}` })),
+  )
 }
 
 export interface FollowSpec {
@@ -88,7 +91,10 @@ export async function createFollows(db: Db, follows: FollowSpec[]): Promise<void
   const now = new Date().toISOString()
   const rows = follows.map((f) => ({ follower_id: f.follower, following_id: f.following, created_at: f.created_at ?? now }))
   for (let start = 0; start < rows.length; start += CHUNK * 2) {
-    await db.insertInto('follows').values(rows.slice(start, start + CHUNK * 2)).execute()
+    await db
+      .insertInto('follows')
+      .values(rows.slice(start, start + CHUNK * 2))
+      .execute()
   }
   const ids = [...new Set(follows.flatMap((f) => [f.follower, f.following]))]
   for (let start = 0; start < ids.length; start += CHUNK) {
@@ -105,5 +111,9 @@ export async function createFollows(db: Db, follows: FollowSpec[]): Promise<void
 
 /** Deactivates (or reactivates) an account, as an administrator would. */
 export async function setActive(db: Db, userId: number, active: boolean): Promise<void> {
-  await db.updateTable('users').set({ is_active: sql.lit(active) }).where('id', '=', userId).execute()
+  await db
+    .updateTable('users')
+    .set({ is_active: sql.lit(active) })
+    .where('id', '=', userId)
+    .execute()
 }

@@ -51,7 +51,10 @@ export function authHeaders(cast: FuzzCast): fc.Arbitrary<Record<string, string>
 
 /** Mostly a good token, sometimes anything `authHeaders` gives. */
 export function authenticated(cast: FuzzCast): fc.Arbitrary<Record<string, string>> {
-  return fc.oneof({ arbitrary: fc.constantFrom(cast.main.auth, cast.other.auth), weight: 5 }, { arbitrary: authHeaders(cast), weight: 1 })
+  return fc.oneof(
+    { arbitrary: fc.constantFrom(cast.main.auth, cast.other.auth), weight: 5 },
+    { arbitrary: authHeaders(cast), weight: 1 },
+  )
 }
 
 /** Sends one request per generated value and checks the contract's invariants on each answer. */

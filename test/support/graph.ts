@@ -23,7 +23,13 @@ export function unfollow(app: FastifyInstance, who: Account, username: string): 
 }
 
 /** GET {username}/followers/ or /following/, as `viewer` (anonymous when absent). */
-export function connections(app: FastifyInstance, username: string, side: Side, viewer?: Account, query = ''): Promise<LightMyRequestResponse> {
+export function connections(
+  app: FastifyInstance,
+  username: string,
+  side: Side,
+  viewer?: Account,
+  query = '',
+): Promise<LightMyRequestResponse> {
   return app.inject({ method: 'GET', url: `${USERS}/${username}/${side}/${query}`, headers: viewer?.auth ?? {} })
 }
 
@@ -67,7 +73,11 @@ export interface PagedList {
 
 export function pagedLists(app: FastifyInstance, hub: Account): PagedList[] {
   return [
-    { name: 'GET /careers/users/following/', get: (query) => myFollowing(app, hub, query), idOf: (item) => Number(item.following) },
+    {
+      name: 'GET /careers/users/following/',
+      get: (query) => myFollowing(app, hub, query),
+      idOf: (item) => Number(item.following),
+    },
     {
       name: 'GET /careers/users/{username}/followers/',
       get: (query) => connections(app, hub.username, 'followers', undefined, query),

@@ -20,7 +20,9 @@ export async function forceFailure(db: Db, { table, on, when }: ForcedFailure): 
   const name = `forced_failure_${process.pid}_${sequence}`
   if (DIALECT === 'sqlite') {
     await sql
-      .raw(`create trigger ${name} before ${on} on ${table} for each row when (${when}) begin select raise(abort, 'forced failure'); end`)
+      .raw(
+        `create trigger ${name} before ${on} on ${table} for each row when (${when}) begin select raise(abort, 'forced failure'); end`,
+      )
       .execute(db)
     return async () => {
       await sql.raw(`drop trigger ${name}`).execute(db)

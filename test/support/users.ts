@@ -11,7 +11,10 @@ export function listUsers(
 }
 
 /** Several users registered in order and sharing a unique last name, so that a test can list just its own. */
-export async function family(app: FastifyInstance, specs: Array<Record<string, string>>): Promise<{ lastName: string; accounts: Account[] }> {
+export async function family(
+  app: FastifyInstance,
+  specs: Array<Record<string, string>>,
+): Promise<{ lastName: string; accounts: Account[] }> {
   const lastName = uniqueName('Fam')
   const accounts: Account[] = []
   for (const spec of specs) accounts.push(await register(app, { last_name: lastName, ...spec }))

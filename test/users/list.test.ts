@@ -22,13 +22,24 @@ describe('GET /careers/users/', () => {
         is_following: false,
       },
     ])
-    assert.deepEqual(json.batch_info, { current_batch: 0, batch_size: 10, total_users: 1, total_batches: 1, users_in_current_batch: 1 })
+    assert.deepEqual(json.batch_info, {
+      current_batch: 0,
+      batch_size: 10,
+      total_users: 1,
+      total_batches: 1,
+      users_in_current_batch: 1,
+    })
   })
 
   it('personalises is_following for a caller with a token', async () => {
     const { lastName, accounts } = await family(ctx.app, [{}, {}])
     const viewer = await register(ctx.app)
-    await ctx.app.inject({ method: 'POST', url: '/careers/users/follow/', headers: viewer.auth, payload: { following: accounts[1]!.id } })
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/careers/users/follow/',
+      headers: viewer.auth,
+      payload: { following: accounts[1]!.id },
+    })
     const users = (await listUsers(ctx.app, { last_name: lastName }, viewer.auth)).json().users
     const following = Object.fromEntries(users.map((user: { id: number; is_following: boolean }) => [user.id, user.is_following]))
     assert.deepEqual(following, { [accounts[0]!.id]: false, [accounts[1]!.id]: true })
@@ -51,7 +62,9 @@ describe('GET /careers/users/', () => {
     ])
     const [c, a, b, d] = accounts.map((account) => account.id) as [number, number, number, number]
     const order = async (ordering?: string) =>
-      (await listUsers(ctx.app, ordering ? { last_name: lastName, ordering } : { last_name: lastName })).json().users.map((u: { id: number }) => u.id)
+      (await listUsers(ctx.app, ordering ? { last_name: lastName, ordering } : { last_name: lastName }))
+        .json()
+        .users.map((u: { id: number }) => u.id)
     assert.deepEqual(await order(), [a, b, c, d])
     assert.deepEqual(await order('username'), [a, b, c, d])
     assert.deepEqual(await order('-username'), [d, c, b, a])
@@ -72,19 +85,41 @@ describe('GET /careers/users/', () => {
   })
 
   it('pages in batches, clamps batch_size to 100 and answers [] past the last batch', async () => {
-    const { lastName, accounts } = await family(ctx.app, Array.from({ length: 5 }, (_, i) => ({ first_name: `P${i}` })))
+    const { lastName, accounts } = await family(
+      ctx.app,
+      Array.from({ length: 5 }, (_, i) => ({ first_name: `P${i}` })),
+    )
     const ids = accounts.map((account) => account.id)
-    const page = async (query: Record<string, string>) => (await listUsers(ctx.app, { last_name: lastName, ordering: 'created_at', ...query })).json()
+    const page = async (query: Record<string, string>) =>
+      (await listUsers(ctx.app, { last_name: lastName, ordering: 'created_at', ...query })).json()
 
     const first = await page({ batch_size: '2' })
-    assert.deepEqual(first.users.map((u: { id: number }) => u.id), ids.slice(0, 2))
-    assert.deepEqual(first.batch_info, { current_batch: 0, batch_size: 2, total_users: 5, total_batches: 3, users_in_current_batch: 2 })
+    assert.deepEqual(
+      first.users.map((u: { id: number }) => u.id),
+      ids.slice(0, 2),
+    )
+    assert.deepEqual(first.batch_info, {
+      current_batch: 0,
+      batch_size: 2,
+      total_users: 5,
+      total_batches: 3,
+      users_in_current_batch: 2,
+    })
     const last = await page({ batch_size: '2', batch_number: '2' })
-    assert.deepEqual(last.users.map((u: { id: number }) => u.id), ids.slice(4))
+    assert.deepEqual(
+      last.users.map((u: { id: number }) => u.id),
+      ids.slice(4),
+    )
     assert.equal(last.batch_info.users_in_current_batch, 1)
     const past = await page({ batch_size: '2', batch_number: '3' })
     assert.deepEqual(past.users, [])
-    assert.deepEqual(past.batch_info, { current_batch: 3, batch_size: 2, total_users: 5, total_batches: 3, users_in_current_batch: 0 })
+    assert.deepEqual(past.batch_info, {
+      current_batch: 3,
+      batch_size: 2,
+      total_users: 5,
+      total_batches: 3,
+      users_in_current_batch: 0,
+    })
     const farPast = await page({ batch_number: '9007199254740991' })
     assert.deepEqual(farPast.users, [])
     const beyondSafe = await page({ batch_number: '99999999999999999999999' })
@@ -100,7 +135,13 @@ describe('GET /careers/users/', () => {
   it('answers total_batches 0 when nothing matches', async () => {
     const json = (await listUsers(ctx.app, { search: uniqueName('nothing-matches') })).json()
     assert.deepEqual(json.users, [])
-    assert.deepEqual(json.batch_info, { current_batch: 0, batch_size: 10, total_users: 0, total_batches: 0, users_in_current_batch: 0 })
+    assert.deepEqual(json.batch_info, {
+      current_batch: 0,
+      batch_size: 10,
+      total_users: 0,
+      total_batches: 0,
+      users_in_current_batch: 0,
+    })
   })
 
   for (const [field, value] of [
@@ -124,7 +165,10 @@ describe('GET /careers/users/', () => {
     const { lastName, accounts } = await family(ctx.app, [{}, {}])
     await setActive(ctx.db, accounts[0]!.id, false)
     const users = (await listUsers(ctx.app, { last_name: lastName })).json().users
-    assert.deepEqual(users.map((u: { id: number }) => u.id), [accounts[1]!.id])
+    assert.deepEqual(
+      users.map((u: { id: number }) => u.id),
+      [accounts[1]!.id],
+    )
   })
 
   it('ignores unknown query parameters', async () => {

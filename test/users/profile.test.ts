@@ -45,8 +45,18 @@ describe('GET /careers/users/me/', () => {
     assert.equal(response.statusCode, 200)
     const json = response.json()
     assert.deepEqual(keys(json), [
-      'avatar', 'bio', 'created_at', 'email', 'first_name', 'followers_count', 'following_count', 'id', 'last_name', 'posts_count',
-      'updated_at', 'username',
+      'avatar',
+      'bio',
+      'created_at',
+      'email',
+      'first_name',
+      'followers_count',
+      'following_count',
+      'id',
+      'last_name',
+      'posts_count',
+      'updated_at',
+      'username',
     ])
     assert.equal(json.email, account.email)
     assert.match(json.updated_at, ISO_UTC)

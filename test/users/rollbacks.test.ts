@@ -10,7 +10,10 @@ describe('rollback of PATCH me/update/', () => {
     const account = await register(ctx.app, { first_name: 'Before', bio: 'Old bio' })
     const before = (await api(ctx.app).get(`${BASE}/me/`, { as: account })).json
     const answer = await withForcedFailure(ctx.db, { table: 'users', on: 'update', when: `old.id = ${account.id}` }, () =>
-      api(ctx.app).patch(`${BASE}/me/update/`, { as: account, body: { first_name: 'After', bio: 'New bio', email: `new.${account.email}` } }),
+      api(ctx.app).patch(`${BASE}/me/update/`, {
+        as: account,
+        body: { first_name: 'After', bio: 'New bio', email: `new.${account.email}` },
+      }),
     )
     assertInternalError(answer)
     assert.deepEqual((await api(ctx.app).get(`${BASE}/me/`, { as: account })).json, before)
@@ -22,7 +25,10 @@ describe("cannot change another user's profile", () => {
     const alice = await register(ctx.app)
     const bob = await register(ctx.app, { bio: "Bob's bio" })
     const bobBefore = (await api(ctx.app).get(`${BASE}/me/`, { as: bob })).json
-    for (const body of [{ id: bob.id, bio: 'hijacked' }, { username: bob.username, bio: 'hijacked' }]) {
+    for (const body of [
+      { id: bob.id, bio: 'hijacked' },
+      { username: bob.username, bio: 'hijacked' },
+    ]) {
       const answer = await api(ctx.app).patch(`${BASE}/me/update/`, { as: alice, body })
       assert.equal(answer.status, 400, answer.text)
     }

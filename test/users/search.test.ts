@@ -13,8 +13,14 @@ describe('GET /careers/users/', () => {
     const byBio = await register(ctx.app, { bio: `I like ${tag.toUpperCase()} a lot` })
     await register(ctx.app, { bio: 'unrelated' })
     const response = await listUsers(ctx.app, { search: tag.toUpperCase(), batch_size: '100' })
-    const ids = response.json().users.map((user: { id: number }) => user.id).sort((a: number, b: number) => a - b)
-    assert.deepEqual(ids, [byUsername.id, byFirst.id, byLast.id, byBio.id].sort((a, b) => a - b))
+    const ids = response
+      .json()
+      .users.map((user: { id: number }) => user.id)
+      .sort((a: number, b: number) => a - b)
+    assert.deepEqual(
+      ids,
+      [byUsername.id, byFirst.id, byLast.id, byBio.id].sort((a, b) => a - b),
+    )
     assert.equal(response.json().batch_info.total_users, 4)
   })
 
@@ -27,7 +33,9 @@ describe('GET /careers/users/', () => {
     }
     const lastName = uniqueName('Short')
     const short = await register(ctx.app, { last_name: lastName, first_name: 'Qj' })
-    const found = (await listUsers(ctx.app, { last_name: lastName, first_name: 'qj' })).json().users.map((u: { id: number }) => u.id)
+    const found = (await listUsers(ctx.app, { last_name: lastName, first_name: 'qj' }))
+      .json()
+      .users.map((u: { id: number }) => u.id)
     assert.deepEqual(found, [short.id])
   })
 
@@ -37,7 +45,8 @@ describe('GET /careers/users/', () => {
     const underscore = await register(ctx.app, { bio: `${tag} snake_case` })
     const backslash = await register(ctx.app, { bio: `${tag} C:\\dir` })
     await register(ctx.app, { bio: `${tag} 1000 sure snakeXcase C:dir` })
-    const only = async (term: string) => (await listUsers(ctx.app, { search: term, batch_size: '100' })).json().users.map((u: { id: number }) => u.id)
+    const only = async (term: string) =>
+      (await listUsers(ctx.app, { search: term, batch_size: '100' })).json().users.map((u: { id: number }) => u.id)
     assert.deepEqual(await only('0% s'), [percent.id])
     assert.deepEqual(await only('%'), [percent.id])
     assert.deepEqual(await only('e_c'), [underscore.id])
@@ -58,5 +67,4 @@ describe('GET /careers/users/', () => {
       [accounts[0]!.id, accounts[1]!.id],
     )
   })
-
 })

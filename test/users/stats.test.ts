@@ -20,7 +20,12 @@ describe('GET /careers/users/me/stats/', () => {
       return response.json<{ id: number }>().id
     }
     const [p1, p2, p3] = [await post(author, 'one'), await post(author, 'two'), await post(other, 'elsewhere')]
-    for (const [who, id] of [[fan, p1], [other, p1], [fan, p2], [author, p3]] as const) {
+    for (const [who, id] of [
+      [fan, p1],
+      [other, p1],
+      [fan, p2],
+      [author, p3],
+    ] as const) {
       assert.equal((await send(who, 'POST', `/careers/${id}/like/`)).statusCode, 201)
     }
     assert.equal((await send(fan, 'POST', `/careers/${p2}/comment/`, { content: 'nice' })).statusCode, 201)
@@ -28,7 +33,13 @@ describe('GET /careers/users/me/stats/', () => {
 
     const response = await ctx.app.inject({ method: 'GET', url: '/careers/users/me/stats/', headers: author.auth })
     assert.equal(response.statusCode, 200)
-    assert.deepEqual(response.json(), { posts_count: 2, followers_count: 1, following_count: 1, likes_received: 3, comments_received: 1 })
+    assert.deepEqual(response.json(), {
+      posts_count: 2,
+      followers_count: 1,
+      following_count: 1,
+      likes_received: 3,
+      comments_received: 1,
+    })
   })
 
   it('needs a token', async () => {

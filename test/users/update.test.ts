@@ -21,25 +21,37 @@ describe('PATCH /careers/users/me/update/', () => {
     assert.equal(response.statusCode, 200)
     const json = response.json()
     assert.deepEqual(keys(json), ['avatar', 'bio', 'email', 'first_name', 'id', 'last_name', 'updated_at', 'username'])
-    assert.deepEqual({ ...json, updated_at: undefined }, {
-      id: account.id,
-      username: account.username,
-      email,
-      first_name: 'Alice',
-      last_name: 'Johnson',
-      bio: 'Updated bio',
-      avatar: 'https://example.com/new-avatar.jpg',
-      updated_at: undefined,
-    })
+    assert.deepEqual(
+      { ...json, updated_at: undefined },
+      {
+        id: account.id,
+        username: account.username,
+        email,
+        first_name: 'Alice',
+        last_name: 'Johnson',
+        bio: 'Updated bio',
+        avatar: 'https://example.com/new-avatar.jpg',
+        updated_at: undefined,
+      },
+    )
     assert.ok(json.updated_at > before.updated_at)
-    const login = await ctx.app.inject({ method: 'POST', url: '/careers/users/login/', payload: { username: email, password: 'password123' } })
+    const login = await ctx.app.inject({
+      method: 'POST',
+      url: '/careers/users/login/',
+      payload: { username: email, password: 'password123' },
+    })
     assert.equal(login.statusCode, 200)
   })
 
   it('clears the avatar with null or ""', async () => {
     const account = await register(ctx.app, { avatar: 'https://example.com/a.png' })
     for (const avatar of [null, '']) {
-      await ctx.app.inject({ method: 'PATCH', url: UPDATE, headers: account.auth, payload: { avatar: 'https://example.com/b.png' } })
+      await ctx.app.inject({
+        method: 'PATCH',
+        url: UPDATE,
+        headers: account.auth,
+        payload: { avatar: 'https://example.com/b.png' },
+      })
       const response = await ctx.app.inject({ method: 'PATCH', url: UPDATE, headers: account.auth, payload: { avatar } })
       assert.equal(response.statusCode, 200)
       assert.equal(response.json().avatar, null)
@@ -83,10 +95,20 @@ describe('PATCH /careers/users/me/update/', () => {
   it("refuses another account's email in any case, accepts a case change of one's own", async () => {
     const account = await register(ctx.app)
     const other = await register(ctx.app)
-    const taken = await ctx.app.inject({ method: 'PATCH', url: UPDATE, headers: account.auth, payload: { email: other.email.toUpperCase() } })
+    const taken = await ctx.app.inject({
+      method: 'PATCH',
+      url: UPDATE,
+      headers: account.auth,
+      payload: { email: other.email.toUpperCase() },
+    })
     assert.equal(taken.statusCode, 400)
     assert.deepEqual(keys(taken.json()), ['email'])
-    const own = await ctx.app.inject({ method: 'PATCH', url: UPDATE, headers: account.auth, payload: { email: account.email.toUpperCase() } })
+    const own = await ctx.app.inject({
+      method: 'PATCH',
+      url: UPDATE,
+      headers: account.auth,
+      payload: { email: account.email.toUpperCase() },
+    })
     assert.equal(own.statusCode, 200)
     assert.equal(own.json().email, account.email.toUpperCase())
   })

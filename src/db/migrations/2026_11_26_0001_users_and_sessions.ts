@@ -48,7 +48,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   if (postgres) {
     await sql`create extension if not exists pg_trgm`.execute(db)
     for (const column of ['username', 'first_name', 'last_name', 'bio']) {
-      await sql`create index ${sql.id(`users_${column}_trgm_idx`)} on users using gin (${sql.ref(column)} gin_trgm_ops)`.execute(db)
+      await sql`create index ${sql.id(`users_${column}_trgm_idx`)} on users using gin (${sql.ref(column)} gin_trgm_ops)`.execute(
+        db,
+      )
     }
   } else {
     await sql`create virtual table users_search using fts5(

@@ -12,8 +12,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('likes').execute()
   await db.schema.dropTable('posts').execute()
 
-  await db.schema.alterTable('users').addColumn('likes_received', 'integer', (col) => col.notNull().defaultTo(0)).execute()
-  await db.schema.alterTable('users').addColumn('comments_received', 'integer', (col) => col.notNull().defaultTo(0)).execute()
+  await db.schema
+    .alterTable('users')
+    .addColumn('likes_received', 'integer', (col) => col.notNull().defaultTo(0))
+    .execute()
+  await db.schema
+    .alterTable('users')
+    .addColumn('comments_received', 'integer', (col) => col.notNull().defaultTo(0))
+    .execute()
 
   await db.schema
     .createTable('posts')
@@ -71,7 +77,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   if (postgres) {
     await sql`create extension if not exists pg_trgm`.execute(db)
     for (const column of ['title', 'content']) {
-      await sql`create index ${sql.id(`posts_${column}_trgm_idx`)} on posts using gin (${sql.ref(column)} gin_trgm_ops)`.execute(db)
+      await sql`create index ${sql.id(`posts_${column}_trgm_idx`)} on posts using gin (${sql.ref(column)} gin_trgm_ops)`.execute(
+        db,
+      )
     }
   } else {
     await sql`create virtual table posts_search using fts5(

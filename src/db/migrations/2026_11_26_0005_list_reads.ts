@@ -101,8 +101,13 @@ async function sqliteTriggers(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   const postgres = dialectOf(db) === 'postgres'
   for (const name of [
-    'users_order_username_idx', 'users_order_created_idx', 'users_order_created_desc_idx', 'users_order_first_idx',
-    'users_order_first_desc_idx', 'users_order_last_idx', 'users_order_last_desc_idx',
+    'users_order_username_idx',
+    'users_order_created_idx',
+    'users_order_created_desc_idx',
+    'users_order_first_idx',
+    'users_order_first_desc_idx',
+    'users_order_last_idx',
+    'users_order_last_desc_idx',
   ]) {
     await db.schema.dropIndex(name).execute()
   }
@@ -110,7 +115,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   if (postgres) {
     await sql`drop index users_search_text_trgm_idx`.execute(db)
     for (const column of ['username', 'bio']) {
-      await sql`create index ${sql.id(`users_${column}_trgm_idx`)} on users using gin (${sql.ref(column)} gin_trgm_ops)`.execute(db)
+      await sql`create index ${sql.id(`users_${column}_trgm_idx`)} on users using gin (${sql.ref(column)} gin_trgm_ops)`.execute(
+        db,
+      )
     }
     await sql`drop trigger users_totals_update on users`.execute(db)
     await sql`drop trigger users_totals_insert_delete on users`.execute(db)

@@ -50,7 +50,12 @@ export async function endAllSessions(db: Db, userId: number): Promise<void> {
 }
 
 /** Checks the old password and the policy, stores the new hash and ends every session but the caller's. */
-export async function changePassword(db: Db, user: Caller, currentSessionId: string | null, change: PasswordChange): Promise<void> {
+export async function changePassword(
+  db: Db,
+  user: Caller,
+  currentSessionId: string | null,
+  change: PasswordChange,
+): Promise<void> {
   const errors = new FieldErrorCollector()
   for (const problem of passwordProblems(change.new_password, user.username, user.email)) errors.add('new_password', problem)
   if (change.new_password_confirm !== change.new_password) errors.add('new_password_confirm', 'Passwords do not match.')

@@ -1,6 +1,17 @@
 import { Type } from '@sinclair/typebox'
 import { refined } from '../../lib/validation.js'
-import { Avatar, Bio, checkProfileFields, Email, FirstName, isReservedUsername, LastName, OwnProfile, passwordProblems, USERNAME_PATTERN } from '../users/index.js'
+import {
+  Avatar,
+  Bio,
+  checkProfileFields,
+  Email,
+  FirstName,
+  isReservedUsername,
+  LastName,
+  OwnProfile,
+  passwordProblems,
+  USERNAME_PATTERN,
+} from '../users/index.js'
 
 const MAX_PASSWORD_LENGTH = 128
 
@@ -14,27 +25,32 @@ const Username = Type.String({
 const Password = Type.String({ maxLength: MAX_PASSWORD_LENGTH, examples: ['password123'] })
 
 export const RegisterBody = refined(
-  Type.Object({
-    username: Username,
-    email: Email,
-    password: Password,
-    password_confirm: Type.String({ maxLength: MAX_PASSWORD_LENGTH, examples: ['password123'] }),
-    first_name: Type.Optional(FirstName),
-    last_name: Type.Optional(LastName),
-    bio: Type.Optional(Bio),
-    avatar: Type.Optional(Avatar),
-  }, {
-    examples: [{
-      username: 'alice',
-      email: 'alice@example.com',
-      password: 'password123',
-      password_confirm: 'password123',
-      first_name: 'Alice',
-      last_name: 'Smith',
-      bio: 'Software developer',
-      avatar: 'https://example.com/avatar.jpg',
-    }],
-  }),
+  Type.Object(
+    {
+      username: Username,
+      email: Email,
+      password: Password,
+      password_confirm: Type.String({ maxLength: MAX_PASSWORD_LENGTH, examples: ['password123'] }),
+      first_name: Type.Optional(FirstName),
+      last_name: Type.Optional(LastName),
+      bio: Type.Optional(Bio),
+      avatar: Type.Optional(Avatar),
+    },
+    {
+      examples: [
+        {
+          username: 'alice',
+          email: 'alice@example.com',
+          password: 'password123',
+          password_confirm: 'password123',
+          first_name: 'Alice',
+          last_name: 'Smith',
+          bio: 'Software developer',
+          avatar: 'https://example.com/avatar.jpg',
+        },
+      ],
+    },
+  ),
   (data, errors) => {
     checkProfileFields(data, errors)
     if (typeof data.username === 'string' && !errors.has('username') && isReservedUsername(data.username)) {
@@ -49,12 +65,17 @@ export const RegisterBody = refined(
   },
 )
 
-const RegisteredUser = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'created_at'], { $id: 'User' })
+const RegisteredUser = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'created_at'], {
+  $id: 'User',
+})
 
 const AccessToken = Type.String({ description: 'JWT access token (60 minutes by default)' })
 const RefreshToken = Type.String({ description: 'JWT refresh token (7 days by default)' })
 
-export const RegisterResponse = Type.Object({ user: RegisteredUser, access: AccessToken, refresh: RefreshToken }, { $id: 'Registration' })
+export const RegisterResponse = Type.Object(
+  { user: RegisteredUser, access: AccessToken, refresh: RefreshToken },
+  { $id: 'Registration' },
+)
 
 export const LoginBody = Type.Object(
   {
@@ -64,11 +85,16 @@ export const LoginBody = Type.Object(
   { examples: [{ username: 'alice', password: 'password123' }] },
 )
 
-export const LoginResponse = Type.Object({
-  user: Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name'], { $id: 'LoginUser' }),
-  access: AccessToken,
-  refresh: RefreshToken,
-}, { $id: 'TokenPair' })
+export const LoginResponse = Type.Object(
+  {
+    user: Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name'], { $id: 'LoginUser' }),
+    access: AccessToken,
+    refresh: RefreshToken,
+  },
+  { $id: 'TokenPair' },
+)
 
-export const RefreshBody = Type.Object({ refresh: Type.String({ minLength: 1, maxLength: 4096, description: 'The refresh token from register or login' }) })
+export const RefreshBody = Type.Object({
+  refresh: Type.String({ minLength: 1, maxLength: 4096, description: 'The refresh token from register or login' }),
+})
 export const RefreshResponse = Type.Object({ access: AccessToken }, { $id: 'AccessToken' })

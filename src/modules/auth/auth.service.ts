@@ -81,7 +81,9 @@ export async function logIn(
 ): Promise<{ user: Profile } & TokenPair> {
   const credentials = await findCredentials(db, identifier)
   // Unknown user, wrong password and inactive account cost the same and answer the same.
-  const passwordMatches = credentials ? await verifyPassword(credentials.password_hash, password) : await verifyAgainstDummy(password)
+  const passwordMatches = credentials
+    ? await verifyPassword(credentials.password_hash, password)
+    : await verifyAgainstDummy(password)
   if (credentials === undefined || !passwordMatches || !credentials.is_active) {
     throw new HttpError(401, { detail: 'No active account found with the given credentials' }, WWW_AUTHENTICATE)
   }

@@ -111,7 +111,10 @@ export async function listFollowsMadeBy(
 ): Promise<{ count: number; results: FollowView[] }> {
   const scope = followViews(db).where('follows.follower_id', '=', followerId).where('followed.is_active', '=', sql.lit(true))
   const count = await connectionCount(db, followingCount, async () => {
-    const row = await scope.clearSelect().select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
+    const row = await scope
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow()
     return Number(row.count)
   })
   if (page.offset >= count) return { count, results: [] }
@@ -135,7 +138,8 @@ export async function listConnections(
   viewerId: number | null,
   page: Page,
 ): Promise<{ count: number; results: ConnectionRow[] }> {
-  const [anchor, other] = side === 'followers' ? (['following_id', 'follower_id'] as const) : (['follower_id', 'following_id'] as const)
+  const [anchor, other] =
+    side === 'followers' ? (['following_id', 'follower_id'] as const) : (['follower_id', 'following_id'] as const)
   const scope = db
     .selectFrom('follows')
     .innerJoin('users', 'users.id', `follows.${other}`)
@@ -153,7 +157,14 @@ export async function listConnections(
     .limit(page.limit)
     .offset(page.offset)
     .execute()
-  const followed = viewerId === null || rows.length === 0 ? new Set<number>() : await followedAmong(db, viewerId, rows.map((row) => row.id))
+  const followed =
+    viewerId === null || rows.length === 0
+      ? new Set<number>()
+      : await followedAmong(
+          db,
+          viewerId,
+          rows.map((row) => row.id),
+        )
   return { count, results: rows.map((row) => ({ ...row, is_following: followed.has(row.id) })) }
 }
 

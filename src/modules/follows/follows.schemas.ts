@@ -7,19 +7,27 @@ export const FollowBody = Type.Object(
   { examples: [{ following: 2 }] },
 )
 
-export const Follow = Type.Object({
-  id: Type.Integer(),
-  follower: Type.Integer(),
-  following: Type.Integer(),
-  follower_username: Type.String(),
-  following_username: Type.String(),
-  created_at: Timestamp,
-}, { $id: 'Follow' })
+export const Follow = Type.Object(
+  {
+    id: Type.Integer(),
+    follower: Type.Integer(),
+    following: Type.Integer(),
+    follower_username: Type.String(),
+    following_username: Type.String(),
+    created_at: Timestamp,
+  },
+  { $id: 'Follow' },
+)
 
 export const PagingQuery = Type.Object({
-  batch_size: Type.Optional(integerQuery({ minimum: 1, maximum: 1000, default: 100, description: 'Default 100; above 1000 is clamped to 1000' })),
+  batch_size: Type.Optional(
+    integerQuery({ minimum: 1, maximum: 1000, default: 100, description: 'Default 100; above 1000 is clamped to 1000' }),
+  ),
   batch_number: Type.Optional(integerQuery({ minimum: 0, maximum: 2147483647, default: 0, description: 'From 0' })),
 })
 
 export const FollowList = Type.Object({ count: Type.Integer(), results: Type.Array(Follow) }, { $id: 'FollowList' })
-export const UserSummaryList = Type.Object({ count: Type.Integer(), results: Type.Array(UserSummary) }, { $id: 'UserSummaryList' })
+export const UserSummaryList = Type.Object(
+  { count: Type.Integer(), results: Type.Array(UserSummary) },
+  { $id: 'UserSummaryList' },
+)

@@ -5,9 +5,20 @@ import { createReadiness } from './health.service.js'
 const healthRoutes: FastifyPluginAsyncTypebox<{ readyTimeoutMs: number }> = async (app, { readyTimeoutMs }) => {
   const ready = createReadiness(app.db, readyTimeoutMs)
 
-  app.get('/health', { schema: { operationId: 'health', summary: 'Liveness: the process answers', tags: ['operations'], response: { 200: Status } } }, async () => ({
-    status: 'ok',
-  }))
+  app.get(
+    '/health',
+    {
+      schema: {
+        operationId: 'health',
+        summary: 'Liveness: the process answers',
+        tags: ['operations'],
+        response: { 200: Status },
+      },
+    },
+    async () => ({
+      status: 'ok',
+    }),
+  )
 
   app.get(
     '/ready',

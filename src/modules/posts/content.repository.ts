@@ -12,11 +12,12 @@ export async function lockUser(trx: Trx, userId: number): Promise<void> {
 }
 
 /** Deletes every post of the user (their likes, comments and shares cascade); returns what they carried. */
-export async function deletePostsOf(
-  trx: Trx,
-  userId: number,
-): Promise<{ posts: number; likes: number; comments: number }> {
-  const rows = await trx.deleteFrom('posts').where('author_id', '=', userId).returning(['likes_count', 'comments_count']).execute()
+export async function deletePostsOf(trx: Trx, userId: number): Promise<{ posts: number; likes: number; comments: number }> {
+  const rows = await trx
+    .deleteFrom('posts')
+    .where('author_id', '=', userId)
+    .returning(['likes_count', 'comments_count'])
+    .execute()
   return {
     posts: rows.length,
     likes: rows.reduce((sum, row) => sum + row.likes_count, 0),
@@ -37,7 +38,12 @@ export async function deleteRowsOf(
   let posts = trx
     .selectFrom('posts')
     .select(['posts.id', 'posts.author_id'])
-    .where('posts.id', 'in', (eb) => eb.selectFrom(table).select(`${table}.post_id`).where(sql.ref(`${table}.${column}`), '=', userId))
+    .where('posts.id', 'in', (eb) =>
+      eb
+        .selectFrom(table)
+        .select(`${table}.post_id`)
+        .where(sql.ref(`${table}.${column}`), '=', userId),
+    )
     .orderBy('posts.id')
   if (dialectOf(trx) === 'postgres') posts = posts.forUpdate()
   const authors = new Map((await posts.execute()).map((row) => [row.id, row.author_id]))

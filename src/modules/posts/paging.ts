@@ -28,7 +28,14 @@ export function readPostsQuery(query: { ordering?: string; username?: string } &
   }
   let usernameKeys: string[] | undefined
   if (query.username !== undefined && query.username !== '') {
-    const names = [...new Set(query.username.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== ''))]
+    const names = [
+      ...new Set(
+        query.username
+          .split(',')
+          .map((name) => name.trim().toLowerCase())
+          .filter((name) => name !== ''),
+      ),
+    ]
     if (names.length > MAX_USERNAMES) errors.add('username', `Ensure there are no more than ${MAX_USERNAMES} usernames.`)
     usernameKeys = names
   }

@@ -51,7 +51,11 @@ export interface PostListQuery extends Page {
   viewerId: number | null
 }
 
-const ORDER_COLUMNS = { created_datetime: 'posts.created_at', likes_count: 'posts.likes_count', comments_count: 'posts.comments_count' } as const
+const ORDER_COLUMNS = {
+  created_datetime: 'posts.created_at',
+  likes_count: 'posts.likes_count',
+  comments_count: 'posts.comments_count',
+} as const
 
 export async function findPostRef(db: Db, id: number): Promise<PostRef | undefined> {
   return db
@@ -194,7 +198,11 @@ function postViews(db: Db, viewerId: number | null) {
 function likedBy(eb: ExpressionBuilder<Database, 'posts' | 'users'>, viewerId: number | null): AliasableExpression<SqlBool> {
   if (viewerId === null) return sql.lit(false)
   return eb.exists(
-    eb.selectFrom('likes').select(sql.lit(1).as('one')).whereRef('likes.post_id', '=', 'posts.id').where('likes.user_id', '=', viewerId),
+    eb
+      .selectFrom('likes')
+      .select(sql.lit(1).as('one'))
+      .whereRef('likes.post_id', '=', 'posts.id')
+      .where('likes.user_id', '=', viewerId),
   )
 }
 

@@ -127,7 +127,11 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: bearerAuth,
         params: PostParams,
         body: UpdatePostBody,
-        response: { 200: Post, ...errorResponses(400, 401, 404, 413, 415), ...errorResponse(403, 'You can only edit your own posts.') },
+        response: {
+          200: Post,
+          ...errorResponses(400, 401, 404, 413, 415),
+          ...errorResponse(403, 'You can only edit your own posts.'),
+        },
       },
     },
     async (request) => {

@@ -20,19 +20,22 @@ export const CommentParams = Type.Object({
   comment_id: Id('The comment id, a positive integer'),
 })
 
-export const Post = Type.Object({
-  id: Type.Integer(),
-  username: Type.String({ description: "The author's username" }),
-  title: Type.String(),
-  content: Type.String(),
-  created_datetime: Timestamp,
-  post_type: Type.Union([Type.Literal('post'), Type.Literal('share')]),
-  original_post: Type.Unsafe<number | null>({ type: ['integer', 'null'], description: 'The shared original; null for a post' }),
-  likes_count: Type.Integer(),
-  comments_count: Type.Integer(),
-  shares_count: Type.Integer(),
-  is_liked: Type.Boolean({ description: 'Whether the caller likes it; false for anonymous callers' }),
-}, { $id: 'Post' })
+export const Post = Type.Object(
+  {
+    id: Type.Integer(),
+    username: Type.String({ description: "The author's username" }),
+    title: Type.String(),
+    content: Type.String(),
+    created_datetime: Timestamp,
+    post_type: Type.Union([Type.Literal('post'), Type.Literal('share')]),
+    original_post: Type.Unsafe<number | null>({ type: ['integer', 'null'], description: 'The shared original; null for a post' }),
+    likes_count: Type.Integer(),
+    comments_count: Type.Integer(),
+    shares_count: Type.Integer(),
+    is_liked: Type.Boolean({ description: 'Whether the caller likes it; false for anonymous callers' }),
+  },
+  { $id: 'Post' },
+)
 
 /** A like or a share: the same keys, named apart in the document. */
 const reaction = (name: 'Like' | 'Share') =>
@@ -43,14 +46,17 @@ const reaction = (name: 'Like' | 'Share') =>
 export const Like = reaction('Like')
 export const Share = reaction('Share')
 
-export const Comment = Type.Object({
-  id: Type.Integer(),
-  post: Type.Integer(),
-  user: Type.Integer(),
-  username: Type.String(),
-  content: Type.String(),
-  created_datetime: Timestamp,
-}, { $id: 'Comment' })
+export const Comment = Type.Object(
+  {
+    id: Type.Integer(),
+    post: Type.Integer(),
+    user: Type.Integer(),
+    username: Type.String(),
+    content: Type.String(),
+    created_datetime: Timestamp,
+  },
+  { $id: 'Comment' },
+)
 
 /** Trims the listed text fields in place; blank or too long → DRF's messages on that field. */
 function trimmedText(limits: Record<string, number>): (data: Record<string, unknown>, errors: FieldErrorCollector) => void {
@@ -71,10 +77,13 @@ const Title = documentedAs(Type.String({ description: `1–${TITLE_MAX} characte
   minLength: 1,
   maxLength: TITLE_MAX,
 })
-const Content = documentedAs(Type.String({ description: `1–${CONTENT_MAX} characters, trimmed`, examples: ['Backend engineer'] }), {
-  minLength: 1,
-  maxLength: CONTENT_MAX,
-})
+const Content = documentedAs(
+  Type.String({ description: `1–${CONTENT_MAX} characters, trimmed`, examples: ['Backend engineer'] }),
+  {
+    minLength: 1,
+    maxLength: CONTENT_MAX,
+  },
+)
 const POST_EXAMPLE = { title: 'Hiring', content: 'Backend engineer' }
 
 export const CreatePostBody = refined(
@@ -114,10 +123,13 @@ export const UpdatePostBody = refined(
 export const CommentBody = refined(
   Type.Object(
     {
-      content: documentedAs(Type.String({ description: `1–${COMMENT_MAX} characters, trimmed`, examples: ['Congratulations!'] }), {
-        minLength: 1,
-        maxLength: COMMENT_MAX,
-      }),
+      content: documentedAs(
+        Type.String({ description: `1–${COMMENT_MAX} characters, trimmed`, examples: ['Congratulations!'] }),
+        {
+          minLength: 1,
+          maxLength: COMMENT_MAX,
+        },
+      ),
     },
     { description: 'Other keys are ignored', examples: [{ content: 'Congratulations!' }] },
   ),
@@ -125,8 +137,12 @@ export const CommentBody = refined(
 )
 
 const batchQuery = {
-  batch_size: Type.Optional(integerQuery({ minimum: 1, maximum: 100, default: 10, description: 'Default 10; above 100 is clamped to 100' })),
-  batch_number: Type.Optional(integerQuery({ minimum: 0, maximum: 2147483647, default: 0, description: 'From 0; past the last batch → empty list' })),
+  batch_size: Type.Optional(
+    integerQuery({ minimum: 1, maximum: 100, default: 10, description: 'Default 10; above 100 is clamped to 100' }),
+  ),
+  batch_number: Type.Optional(
+    integerQuery({ minimum: 0, maximum: 2147483647, default: 0, description: 'From 0; past the last batch → empty list' }),
+  ),
 }
 
 export const BatchQuery = Type.Object(batchQuery)
@@ -138,7 +154,9 @@ export const PostsListQuery = Type.Object({
       examples: ['alice,bob'],
     }),
   ),
-  search: Type.Optional(documentedAs(Type.String({ description: 'Case-insensitive substring of title or content' }), { maxLength: 1000 })),
+  search: Type.Optional(
+    documentedAs(Type.String({ description: 'Case-insensitive substring of title or content' }), { maxLength: 1000 }),
+  ),
   ordering: Type.Optional(
     documentedAs(Type.String({ description: `${ORDERINGS.join(', ')}; prefix - for descending`, default: '-created_datetime' }), {
       enum: ORDERINGS.flatMap((field) => [field, `-${field}`]),
@@ -150,17 +168,23 @@ export const PostsListQuery = Type.Object({
 
 /** `{message, <things>: [...], batch_info: {current_batch, batch_size, total_<things>, total_batches, <things>_in_current_batch}}` */
 function listResponse(things: string, item: TSchema, name: string): TSchema {
-  return Type.Object({
-    message: Type.String(),
-    [things]: Type.Array(item),
-    batch_info: Type.Object({
-      current_batch: Type.Integer(),
-      batch_size: Type.Integer(),
-      [`total_${things}`]: Type.Integer(),
-      total_batches: Type.Integer(),
-      [`${things}_in_current_batch`]: Type.Integer(),
-    }, { $id: `${name}BatchInfo` }),
-  }, { $id: `${name}List` })
+  return Type.Object(
+    {
+      message: Type.String(),
+      [things]: Type.Array(item),
+      batch_info: Type.Object(
+        {
+          current_batch: Type.Integer(),
+          batch_size: Type.Integer(),
+          [`total_${things}`]: Type.Integer(),
+          total_batches: Type.Integer(),
+          [`${things}_in_current_batch`]: Type.Integer(),
+        },
+        { $id: `${name}BatchInfo` },
+      ),
+    },
+    { $id: `${name}List` },
+  )
 }
 
 export const PostsList = listResponse('posts', Post, 'Post')

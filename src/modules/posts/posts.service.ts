@@ -1,7 +1,15 @@
 import type { Db } from '../../db/connect.js'
 import { foreignKeyViolation, inTransaction, moveCounters, type Trx } from '../../db/transaction.js'
 import { badRequest, HttpError, notFound } from '../../errors.js'
-import { deletePostRow, findPostRef, findPostView, insertPost, updatePost, type PostRef, type PostView } from './posts.repository.js'
+import {
+  deletePostRow,
+  findPostRef,
+  findPostView,
+  insertPost,
+  updatePost,
+  type PostRef,
+  type PostView,
+} from './posts.repository.js'
 import { deleteRowsOf, deletePostsOf, lockUser } from './content.repository.js'
 
 const MAX_ID = 2 ** 31 - 1
@@ -60,7 +68,12 @@ export async function createPost(
   return postView(db, id, authorId)
 }
 
-export async function editPost(db: Db, post: PostRef, callerId: number, changes: { title?: string; content?: string }): Promise<PostView> {
+export async function editPost(
+  db: Db,
+  post: PostRef,
+  callerId: number,
+  changes: { title?: string; content?: string },
+): Promise<PostView> {
   if (post.author_id !== callerId) throw new HttpError(403, { detail: 'You can only edit your own posts.' })
   if (changes.title !== undefined || changes.content !== undefined) {
     await updatePost(db, post.id, changes, new Date().toISOString())
@@ -99,7 +112,11 @@ export async function deleteUserContent(trx: Trx, userId: number): Promise<void>
   const comments = await deleteRowsOf(trx, 'comments', userId)
   const shares = await deleteRowsOf(trx, 'shares', userId)
   await moveCounters(trx, [
-    { table: 'users', id: userId, deltas: { posts_count: -own.posts, likes_received: -own.likes, comments_received: -own.comments } },
+    {
+      table: 'users',
+      id: userId,
+      deltas: { posts_count: -own.posts, likes_received: -own.likes, comments_received: -own.comments },
+    },
     ...likes.flatMap(({ postId, authorId, removed }) => [
       { table: 'posts' as const, id: postId, deltas: { likes_count: -removed } },
       { table: 'users' as const, id: authorId, deltas: { likes_received: -removed } },

@@ -23,7 +23,13 @@ export interface CommentView {
 }
 
 /** Inserts the pair unless it exists (`on conflict do nothing`): true when this call created it. */
-export async function insertReaction(trx: Trx, table: ReactionTable, postId: number, userId: number, now: string): Promise<boolean> {
+export async function insertReaction(
+  trx: Trx,
+  table: ReactionTable,
+  postId: number,
+  userId: number,
+  now: string,
+): Promise<boolean> {
   const row = await trx
     .insertInto(table)
     .values({ post_id: postId, user_id: userId, created_at: now })
@@ -35,7 +41,12 @@ export async function insertReaction(trx: Trx, table: ReactionTable, postId: num
 
 /** True when this call deleted the pair. */
 export async function deleteReaction(trx: Trx, table: ReactionTable, postId: number, userId: number): Promise<boolean> {
-  const row = await trx.deleteFrom(table).where('post_id', '=', postId).where('user_id', '=', userId).returning('id').executeTakeFirst()
+  const row = await trx
+    .deleteFrom(table)
+    .where('post_id', '=', postId)
+    .where('user_id', '=', userId)
+    .returning('id')
+    .executeTakeFirst()
   return row !== undefined
 }
 
@@ -44,7 +55,13 @@ export async function listReactions(db: Db, table: ReactionTable, postId: number
   const rows = await db
     .selectFrom(table)
     .innerJoin('users', 'users.id', `${table}.user_id`)
-    .select([`${table}.id`, `${table}.post_id as post`, `${table}.user_id as user`, 'users.username', `${table}.created_at as created_datetime`])
+    .select([
+      `${table}.id`,
+      `${table}.post_id as post`,
+      `${table}.user_id as user`,
+      'users.username',
+      `${table}.created_at as created_datetime`,
+    ])
     .where(`${table}.post_id`, '=', postId)
     .orderBy(`${table}.created_at`, 'desc')
     .orderBy(`${table}.id`, 'desc')
@@ -75,7 +92,12 @@ export async function findCommentView(db: Db, id: number): Promise<CommentView> 
 
 /** True when this call deleted it. */
 export async function deleteComment(trx: Trx, id: number, postId: number): Promise<boolean> {
-  const row = await trx.deleteFrom('comments').where('id', '=', id).where('post_id', '=', postId).returning('id').executeTakeFirst()
+  const row = await trx
+    .deleteFrom('comments')
+    .where('id', '=', id)
+    .where('post_id', '=', postId)
+    .returning('id')
+    .executeTakeFirst()
   return row !== undefined
 }
 

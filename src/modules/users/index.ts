@@ -10,4 +10,11 @@ export {
   type Profile,
 } from './users.repository.js'
 export { Avatar, Bio, Email, FirstName, LastName, OwnProfile, Stats, UserSummary } from './users.schemas.js'
-export { checkProfileFields, EMAIL_TAKEN, isReservedUsername, passwordProblems, USERNAME_PATTERN, USERNAME_TAKEN } from './users.validation.js'
+export {
+  checkProfileFields,
+  EMAIL_TAKEN,
+  isReservedUsername,
+  passwordProblems,
+  USERNAME_PATTERN,
+  USERNAME_TAKEN,
+} from './users.validation.js'

@@ -117,7 +117,13 @@ function ftsMatch(column: SearchColumn | null, term: string): string {
 }
 
 /** Case-insensitive substring match of `term` in any of `columns`, with `%`, `_` and `\` taken literally. */
-function contains(dialect: SqlDialect, eb: UsersEb, columns: SearchColumn[], term: string, indexed: boolean): Expression<SqlBool> {
+function contains(
+  dialect: SqlDialect,
+  eb: UsersEb,
+  columns: SearchColumn[],
+  term: string,
+  indexed: boolean,
+): Expression<SqlBool> {
   // FTS5's trigram tokenizer cannot match terms shorter than 3 characters: those scan with LIKE.
   const trigrams = [...term].length >= 3
   if (indexed && trigrams && dialect.search === 'fts5-trigram') {

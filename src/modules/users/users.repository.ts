@@ -82,7 +82,12 @@ export async function createUser(trx: Trx, user: NewUser, now: string): Promise<
 
 /** An active user's id and username (what a relationship to them needs). */
 export async function findActiveUserName(db: Db, id: number): Promise<{ id: number; username: string } | undefined> {
-  return db.selectFrom('users').select(['id', 'username']).where('id', '=', id).where('is_active', '=', sql.lit(true)).executeTakeFirst()
+  return db
+    .selectFrom('users')
+    .select(['id', 'username'])
+    .where('id', '=', id)
+    .where('is_active', '=', sql.lit(true))
+    .executeTakeFirst()
 }
 
 export async function findActiveUserByUsername(db: Db, username: string): Promise<Profile | undefined> {

@@ -72,7 +72,13 @@ const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, {
     '/me/',
     {
       onRequest: app.authenticate,
-      schema: { operationId: 'getMyProfile', summary: 'My profile', tags: ['users'], security: bearerAuth, response: { 200: OwnProfile, ...errorResponses(401) } },
+      schema: {
+        operationId: 'getMyProfile',
+        summary: 'My profile',
+        tags: ['users'],
+        security: bearerAuth,
+        response: { 200: OwnProfile, ...errorResponses(401) },
+      },
     },
     async (request) => caller(request),
   )
@@ -101,7 +107,13 @@ const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, {
     '/me/stats/',
     {
       onRequest: app.authenticate,
-      schema: { operationId: 'getMyStats', summary: 'My statistics', tags: ['users'], security: bearerAuth, response: { 200: Stats, ...errorResponses(401) } },
+      schema: {
+        operationId: 'getMyStats',
+        summary: 'My statistics',
+        tags: ['users'],
+        security: bearerAuth,
+        response: { 200: Stats, ...errorResponses(401) },
+      },
     },
     async (request) => statsOf(app.db, caller(request).id),
   )

@@ -19,36 +19,46 @@ export const Avatar = Type.Unsafe<string | null>({
   examples: ['https://example.com/avatar.jpg'],
 })
 
-export const UserSummary = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  first_name: Type.String(),
-  last_name: Type.String(),
-  avatar: NullableUrl,
-  is_following: Type.Boolean(),
-}, { $id: 'UserSummary' })
+export const UserSummary = Type.Object(
+  {
+    id: Type.Integer(),
+    username: Type.String(),
+    first_name: Type.String(),
+    last_name: Type.String(),
+    avatar: NullableUrl,
+    is_following: Type.Boolean(),
+  },
+  { $id: 'UserSummary' },
+)
 
 /** Every field a user row shows anyone; each endpoint's shape picks its keys, in the seed's order. */
-export const OwnProfile = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  email: Type.String(),
-  first_name: Type.String(),
-  last_name: Type.String(),
-  bio: Type.String(),
-  avatar: NullableUrl,
-  created_at: Timestamp,
-  updated_at: Timestamp,
-  posts_count: Type.Integer(),
-  followers_count: Type.Integer(),
-  following_count: Type.Integer(),
-}, { $id: 'MyProfile' })
+export const OwnProfile = Type.Object(
+  {
+    id: Type.Integer(),
+    username: Type.String(),
+    email: Type.String(),
+    first_name: Type.String(),
+    last_name: Type.String(),
+    bio: Type.String(),
+    avatar: NullableUrl,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    posts_count: Type.Integer(),
+    followers_count: Type.Integer(),
+    following_count: Type.Integer(),
+  },
+  { $id: 'MyProfile' },
+)
 
 export const PublicProfile = Type.Omit(OwnProfile, ['email', 'updated_at'], { $id: 'Profile' })
 
-export const UpdatedProfile = Type.Pick(OwnProfile, ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'avatar', 'updated_at'], {
-  $id: 'UpdatedProfile',
-})
+export const UpdatedProfile = Type.Pick(
+  OwnProfile,
+  ['id', 'username', 'email', 'first_name', 'last_name', 'bio', 'avatar', 'updated_at'],
+  {
+    $id: 'UpdatedProfile',
+  },
+)
 
 export const UpdateProfileBody = refined(
   Type.Object(
@@ -74,7 +84,10 @@ const SEARCH_DOC = { maxLength: 1000 }
 
 export const UsersListQuery = Type.Object({
   search: Type.Optional(
-    documentedAs(Type.String({ description: 'Case-insensitive substring of username, first_name, last_name or bio' }), SEARCH_DOC),
+    documentedAs(
+      Type.String({ description: 'Case-insensitive substring of username, first_name, last_name or bio' }),
+      SEARCH_DOC,
+    ),
   ),
   first_name: Type.Optional(documentedAs(Type.String({ description: 'Case-insensitive substring filter' }), SEARCH_DOC)),
   last_name: Type.Optional(documentedAs(Type.String({ description: 'Case-insensitive substring filter' }), SEARCH_DOC)),
@@ -84,26 +97,39 @@ export const UsersListQuery = Type.Object({
       examples: ['-created_at'],
     }),
   ),
-  batch_size: Type.Optional(integerQuery({ minimum: 1, maximum: 100, default: 10, description: 'Default 10; above 100 is clamped to 100' })),
-  batch_number: Type.Optional(integerQuery({ minimum: 0, maximum: 2147483647, default: 0, description: 'From 0; past the last batch → empty list' })),
+  batch_size: Type.Optional(
+    integerQuery({ minimum: 1, maximum: 100, default: 10, description: 'Default 10; above 100 is clamped to 100' }),
+  ),
+  batch_number: Type.Optional(
+    integerQuery({ minimum: 0, maximum: 2147483647, default: 0, description: 'From 0; past the last batch → empty list' }),
+  ),
 })
 
-export const UsersListResponse = Type.Object({
-  message: Type.String(),
-  users: Type.Array(UserSummary),
-  batch_info: Type.Object({
-    current_batch: Type.Integer(),
-    batch_size: Type.Integer(),
-    total_users: Type.Integer(),
-    total_batches: Type.Integer(),
-    users_in_current_batch: Type.Integer(),
-  }, { $id: 'BatchInfo' }),
-}, { $id: 'UserList' })
+export const UsersListResponse = Type.Object(
+  {
+    message: Type.String(),
+    users: Type.Array(UserSummary),
+    batch_info: Type.Object(
+      {
+        current_batch: Type.Integer(),
+        batch_size: Type.Integer(),
+        total_users: Type.Integer(),
+        total_batches: Type.Integer(),
+        users_in_current_batch: Type.Integer(),
+      },
+      { $id: 'BatchInfo' },
+    ),
+  },
+  { $id: 'UserList' },
+)
 
-export const Stats = Type.Object({
-  posts_count: Type.Integer(),
-  followers_count: Type.Integer(),
-  following_count: Type.Integer(),
-  likes_received: Type.Integer(),
-  comments_received: Type.Integer(),
-}, { $id: 'Stats' })
+export const Stats = Type.Object(
+  {
+    posts_count: Type.Integer(),
+    followers_count: Type.Integer(),
+    following_count: Type.Integer(),
+    likes_received: Type.Integer(),
+    comments_received: Type.Integer(),
+  },
+  { $id: 'Stats' },
+)

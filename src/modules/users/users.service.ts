@@ -41,7 +41,13 @@ export async function searchUsers(
 ): Promise<{ total: number; users: ListedUser[] }> {
   const { total, users } = await listUsers(db, query)
   const followed =
-    viewerId === null || users.length === 0 ? new Set<number>() : await followedAmong(db, viewerId, users.map((user) => user.id))
+    viewerId === null || users.length === 0
+      ? new Set<number>()
+      : await followedAmong(
+          db,
+          viewerId,
+          users.map((user) => user.id),
+        )
   return { total, users: users.map((user) => ({ ...user, is_following: followed.has(user.id) })) }
 }
 

@@ -5,9 +5,31 @@ const USERNAME_REGEX = new RegExp(USERNAME_PATTERN)
 
 /** Path words a username may not take (compared case-insensitively), so that no profile shadows a route. */
 const RESERVED_USERNAMES = new Set([
-  'me', 'register', 'login', 'logout', 'token', 'follow', 'following', 'followers', 'unfollow', 'update',
-  'stats', 'feed', 'sessions', 'password', 'relationships', 'suggestions', 'search',
-  'admin', 'api', 'static', 'docs', 'openapi', 'health', 'ready', 'metrics',
+  'me',
+  'register',
+  'login',
+  'logout',
+  'token',
+  'follow',
+  'following',
+  'followers',
+  'unfollow',
+  'update',
+  'stats',
+  'feed',
+  'sessions',
+  'password',
+  'relationships',
+  'suggestions',
+  'search',
+  'admin',
+  'api',
+  'static',
+  'docs',
+  'openapi',
+  'health',
+  'ready',
+  'metrics',
 ])
 
 const EMAIL_LOCAL = /^[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+)*$/
@@ -52,8 +74,10 @@ export function passwordProblems(password: string, username: unknown, email: unk
   }
   if (/^\d+$/.test(password)) problems.push('This password is entirely numeric.')
   const lowered = password.toLowerCase()
-  if (typeof username === 'string' && lowered === username.toLowerCase()) problems.push('The password is too similar to the username.')
-  if (typeof email === 'string' && lowered === email.toLowerCase()) problems.push('The password is too similar to the email address.')
+  if (typeof username === 'string' && lowered === username.toLowerCase())
+    problems.push('The password is too similar to the username.')
+  if (typeof email === 'string' && lowered === email.toLowerCase())
+    problems.push('The password is too similar to the email address.')
   return problems
 }
 
