@@ -124,7 +124,11 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<SeedSu
     progress('indexes', 0, 1)
     await restore()
     // The stored list totals are moved by triggers, which the SQLite bulk load bypasses.
-    if (await hasTable(trx, 'table_totals')) await recountTotals(trx)
+    if (await hasTable(trx, 'table_totals')) {
+      // PostgreSQL's totals triggers are deferred to commit: fire them now, or they would add to the recount.
+      if (dialect === 'postgres') await sql`set constraints all immediate`.execute(trx)
+      await recountTotals(trx)
+    }
     progress('indexes', 1, 1)
 
     async function seedPosts(): Promise<void> {

@@ -71,4 +71,12 @@ export async function recountTotals(db: Db): Promise<void> {
     }))
     .where('name', '=', 'users')
     .execute()
+  await db
+    .updateTable('table_totals')
+    .set((eb) => ({
+      total: eb.selectFrom('posts').select(eb.fn.countAll<number>().as('n')),
+      generation: sql<number>`generation + 1`,
+    }))
+    .where('name', '=', 'posts')
+    .execute()
 }

@@ -67,6 +67,8 @@ describe('seeding', () => {
     // The API sees the seeded rows: search index, profile counts, and the documented password.
     const found = await app.inject({ method: 'GET', url: `/careers/users/?search=${usernameOf(7)}` })
     assert.equal(found.json().batch_info.total_users, 1)
+    const posts = await app.inject({ method: 'GET', url: '/careers/' })
+    assert.equal(posts.json().batch_info.total_posts, 80)
     const profile = await app.inject({ method: 'GET', url: '/careers/users/user000001/' })
     assert.equal(profile.json().followers_count, first[0]!.followers_count)
 

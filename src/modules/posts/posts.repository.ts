@@ -1,6 +1,7 @@
 import { sql, type AliasableExpression, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
 import { sqlDialect, type Db } from '../../db/connect.js'
 import type { Database, PostType } from '../../db/database.js'
+import { countCache, readTotals } from '../../db/totals.js'
 import type { Trx } from '../../db/transaction.js'
 import type { PostOrderField } from './posts.schemas.js'
 
@@ -43,8 +44,8 @@ export interface Page {
 }
 
 export interface PostListQuery extends Page {
-  /** Author ids to keep; undefined for every author. */
-  authorIds?: number[]
+  /** Authors to keep, with their stored post counts; undefined for every author. */
+  authors?: { id: number; posts_count: number }[]
   search?: string
   orderBy: PostOrderField
   descending: boolean
@@ -109,11 +110,14 @@ export async function authorsByUsername(db: Db, usernameKeys: string[]): Promise
   return db.selectFrom('users').select(['id', 'posts_count']).where('username_key', 'in', usernameKeys).execute()
 }
 
+/**
+ * One page of posts with the exact total: the stored posts total without filters, the authors' stored
+ * `posts_count` for a username filter, else a count cached for the posts table's current generation.
+ */
 export async function listPosts(db: Db, query: PostListQuery): Promise<{ total: number; posts: PostView[] }> {
-  if (query.authorIds !== undefined && query.authorIds.length === 0) return { total: 0, posts: [] }
-  const filtered = db.selectFrom('posts').where((eb) => eb.and(filters(db, eb, query)))
-  const { total } = await filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
-  if (query.offset >= Number(total)) return { total: Number(total), posts: [] }
+  if (query.authors !== undefined && query.authors.length === 0) return { total: 0, posts: [] }
+  const total = await countPosts(db, query)
+  if (query.offset >= total) return { total, posts: [] }
   const direction = query.descending ? 'desc' : 'asc'
   const rows = await postViews(db, query.viewerId)
     .where((eb) => eb.and(filters(db, eb, query)))
@@ -122,7 +126,42 @@ export async function listPosts(db: Db, query: PostListQuery): Promise<{ total: 
     .limit(query.limit)
     .offset(query.offset)
     .execute()
-  return { total: Number(total), posts: rows.map(toPostView) }
+  return { total, posts: rows.map(toPostView) }
+}
+
+async function countPosts(db: Db, query: PostListQuery): Promise<number> {
+  if (!query.search && query.authors !== undefined)
+    return query.authors.reduce((sum, author) => sum + Number(author.posts_count), 0)
+  // The generation is read before counting, so a count is never stored under a newer generation than its snapshot.
+  const totals = await readTotals(db, 'posts')
+  if (!query.search) return totals.total
+  const cache = countCache(db, 'posts')
+  const key = JSON.stringify([foldCase(query.search), (query.authors ?? []).map((author) => author.id).sort((a, b) => a - b)])
+  const cached = cache.get(key, totals.generation)
+  if (cached !== undefined) return cached
+  const count = await countMatches(db, query, query.search)
+  cache.set(key, totals.generation, count)
+  return count
+}
+
+/** ASCII terms fold case (both dialects match ASCII case-insensitively); others stay exact. */
+function foldCase(term: string): string {
+  return /^[\x20-\x7e]*$/.test(term) ? term.toLowerCase() : term
+}
+
+async function countMatches(db: Db, query: PostListQuery, term: string): Promise<number> {
+  if (query.authors === undefined && sqlDialect(db).name !== 'postgres' && [...term].length >= 3) {
+    // The trigram table alone counts the matches, without visiting a post row.
+    const { rows } = await sql<{ total: number }>`select count(*) as total from posts_search
+      where posts_search match ${ftsPhrase(term)}`.execute(db)
+    return Number(rows[0]?.total ?? 0)
+  }
+  const { total } = await db
+    .selectFrom('posts')
+    .where((eb) => eb.and(filters(db, eb, query)))
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow()
+  return Number(total)
 }
 
 /**
@@ -152,7 +191,14 @@ function followed(eb: ExpressionBuilder<Database, 'users' | 'posts'>, userId: nu
 
 function filters(db: Db, eb: ExpressionBuilder<Database, 'posts'>, query: PostListQuery): Expression<SqlBool>[] {
   const list: Expression<SqlBool>[] = []
-  if (query.authorIds !== undefined) list.push(eb('posts.author_id', 'in', query.authorIds))
+  if (query.authors !== undefined)
+    list.push(
+      eb(
+        'posts.author_id',
+        'in',
+        query.authors.map((author) => author.id),
+      ),
+    )
   if (query.search) list.push(contains(db, eb, query.search))
   return list
 }
@@ -164,8 +210,7 @@ function filters(db: Db, eb: ExpressionBuilder<Database, 'posts'>, query: PostLi
 function contains(db: Db, eb: ExpressionBuilder<Database, 'posts'>, term: string): Expression<SqlBool> {
   const postgres = sqlDialect(db).name === 'postgres'
   if (!postgres && [...term].length >= 3) {
-    const phrase = `"${term.replaceAll('"', '""')}"`
-    return sql<SqlBool>`posts.id in (select rowid from posts_search where posts_search match ${phrase})`
+    return sql<SqlBool>`posts.id in (select rowid from posts_search where posts_search match ${ftsPhrase(term)})`
   }
   const pattern = `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
   const operator = postgres ? sql`ilike` : sql`like`
@@ -173,6 +218,10 @@ function contains(db: Db, eb: ExpressionBuilder<Database, 'posts'>, term: string
     sql<SqlBool>`posts.title ${operator} ${pattern} escape '\\'`,
     sql<SqlBool>`posts.content ${operator} ${pattern} escape '\\'`,
   ])
+}
+
+function ftsPhrase(term: string): string {
+  return `"${term.replaceAll('"', '""')}"`
 }
 
 function postViews(db: Db, viewerId: number | null) {

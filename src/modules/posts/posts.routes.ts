@@ -37,7 +37,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { batch, orderBy, descending, usernameKeys } = readPostsQuery(request.query)
       const authors = usernameKeys === undefined ? undefined : await authorsByUsername(app.db, usernameKeys)
       const { total, posts } = await listPosts(app.db, {
-        authorIds: authors?.map((author) => author.id),
+        authors,
         search: request.query.search,
         orderBy,
         descending,
