@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import {
   BEARER_CHALLENGE,
   keys,
+  PUBLIC_PROFILE_KEYS,
   NOT_PROVIDED,
   PASSWORD,
   register,
@@ -99,18 +100,7 @@ describe('emails stay private', () => {
     const profile = await ctx.app.inject({ method: 'GET', url: `${BASE}/${owner.username}/`, headers: fan.auth })
     assert.equal(profile.statusCode, 200)
     assert.ok(!('email' in profile.json()))
-    assert.deepEqual(keys(profile.json()), [
-      'avatar',
-      'bio',
-      'created_at',
-      'first_name',
-      'followers_count',
-      'following_count',
-      'id',
-      'last_name',
-      'posts_count',
-      'username',
-    ])
+    assert.deepEqual(keys(profile.json()), PUBLIC_PROFILE_KEYS)
 
     const followers = await ctx.app.inject({ method: 'GET', url: `${BASE}/${fan.username}/followers/` })
     const following = await ctx.app.inject({ method: 'GET', url: `${BASE}/${fan.username}/following/` })
