@@ -101,7 +101,10 @@ describe('security headers, CORS and /docs', () => {
     const response = await ctx.app.inject({ method: 'GET', url: `${BASE}/`, headers: { origin: 'https://app.example.com' } })
     assert.equal(response.statusCode, 200)
     assert.equal(response.headers['x-content-type-options'], 'nosniff')
-    assert.match(String(response.headers['content-security-policy']), /default-src 'self'/)
+    assert.equal(response.headers['x-frame-options'], 'DENY')
+    assert.equal(response.headers['referrer-policy'], 'no-referrer')
+    // JSON loads nothing and cannot be framed; the /docs page may load its own assets.
+    assert.equal(response.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'")
     assert.equal(response.headers['access-control-allow-origin'], 'https://app.example.com')
     const foreign = await ctx.app.inject({ method: 'GET', url: `${BASE}/`, headers: { origin: 'https://evil.example' } })
     assert.equal(foreign.headers['access-control-allow-origin'], undefined)
@@ -116,6 +119,8 @@ describe('security headers, CORS and /docs', () => {
     const docs = await ctx.app.inject({ method: 'GET', url: '/docs/' })
     assert.equal(docs.statusCode, 200)
     assert.match(docs.body, /swagger-ui-bundle\.js/)
+    assert.match(String(docs.headers['content-security-policy']), /^default-src 'self';.*script-src 'self'/)
+    assert.equal(docs.headers['x-frame-options'], 'SAMEORIGIN')
     for (const asset of [
       '/docs/static/swagger-ui-bundle.js',
       '/docs/static/swagger-initializer.js',
