@@ -28,8 +28,9 @@ export interface AppOptions {
 
 export async function buildApp({ config, db, logStream }: AppOptions): Promise<FastifyInstance> {
   if (config.jwtSecret === undefined) throw new Error('buildApp needs a resolved JWT secret (see resolveJwtSecret)')
-  // Asynchronous standard output (flushed on close): a synchronous write per request cost a fifth of the throughput.
-  const destination = logStream ?? pino.destination({ sync: false })
+  // Asynchronous, buffered standard output: a write per line cost a fifth of the throughput. Lines are
+  // written once 4 KiB have gathered, or within a second (the timer below), and on close.
+  const destination = logStream ?? pino.destination({ sync: false, minLength: 4096 })
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -51,19 +52,34 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(createValidatorCompiler())
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
+  // The access line carries no secret (method, URL, status, time), so it skips the wildcard redaction
+  // every other line pays for (half the cost of a line).
+  const accessLog = app.log.child({}, { redact: { paths: [] } })
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime },
+    accessLog.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        responseTime: reply.elapsedTime,
+      },
       'request',
     )
     done()
   })
-  app.addHook('onClose', async () => {
-    if (destination !== logStream) flushLog(destination as pino.DestinationStream & { flushSync(): void })
-  })
+  if (destination !== logStream) {
+    const buffered = destination as pino.DestinationStream & { flush(): void; flushSync(): void }
+    const flusher = setInterval(() => flushLog(() => buffered.flush()), LOG_FLUSH_INTERVAL_MS).unref()
+    app.addHook('onClose', async () => {
+      clearInterval(flusher)
+      flushLog(() => buffered.flushSync())
+    })
+  }
   const routes = trackRoutes(app)
 
   await app.register(http, { maxRequestsPerSocket: config.http.maxRequestsPerSocket })
@@ -98,9 +114,11 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   return app
 }
 
-function flushLog(destination: { flushSync(): void }): void {
+const LOG_FLUSH_INTERVAL_MS = 1000
+
+function flushLog(flush: () => void): void {
   try {
-    destination.flushSync()
+    flush()
   } catch {
     // Not open yet (nothing was written): nothing to flush.
   }

@@ -1,4 +1,4 @@
-import type { FastifyReply as Reply, FastifyRequest } from 'fastify'
+import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { notAuthenticated, tokenNotValid } from '../errors.js'
 
@@ -34,9 +34,9 @@ export interface AuthOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: a valid access token of an open session is required (checked before the body, as in DRF). */
-    authenticate: (request: FastifyRequest, reply: Reply) => Promise<void>
+    authenticate: onRequestHookHandler
     /** onRequest hook: a token is optional, but one that is sent must be valid (as in DRF). */
-    identify: (request: FastifyRequest, reply: Reply) => Promise<void>
+    identify: onRequestHookHandler
   }
   interface FastifyRequest {
     user: Caller | null
@@ -64,8 +64,15 @@ export default fp<AuthOptions>(
       request.sessionId = claims.sessionId
     }
 
-    app.decorate('authenticate', (request: FastifyRequest) => resolveCaller(request, true))
-    app.decorate('identify', (request: FastifyRequest) => resolveCaller(request, false))
+    // Callback hooks: an anonymous request on a public route passes without a promise.
+    const hook =
+      (required: boolean): onRequestHookHandler =>
+      (request, _reply, done) => {
+        if (!required && request.headers.authorization === undefined) return done()
+        resolveCaller(request, required).then(() => done(), done)
+      }
+    app.decorate('authenticate', hook(true))
+    app.decorate('identify', hook(false))
   },
   { name: 'auth', dependencies: ['db'] },
 )

@@ -9,6 +9,7 @@ import { HttpError } from '../errors.js'
 
 /** A route hook (onRequest or preHandler) that answers 429 when the request is over a limit. */
 export type LimitHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+type SendHook = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => Promise<unknown>
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,6 +21,8 @@ declare module 'fastify' {
       registrationsPerIp: LimitHook
       /** preHandler of login: refuses an account past its failures, before any password hash is computed. */
       loginFailures: LimitHook
+      /** onSend of login: gives back the attempt `loginFailures` reserved unless the answer is a 401. */
+      settleLoginFailure: SendHook
     }
   }
 }
@@ -45,6 +48,7 @@ const RedisStore = createRequire(import.meta.url)('@fastify/rate-limit/store/Red
   key: string,
 ) => FastifyRateLimitStore
 const letThrough: LimitHook = async () => {}
+const sendAsIs: SendHook = async (_request, _reply, payload) => payload
 
 /**
  * Section 6: logins and registrations per client IP through @fastify/rate-limit; failed logins per
@@ -55,7 +59,12 @@ const letThrough: LimitHook = async () => {}
 export default fp<RateLimitOptions>(
   async (app, { limits, redisUrl, keyPrefix, accountKey }) => {
     if (limits === undefined) {
-      app.decorate('limits', { loginsPerIp: letThrough, registrationsPerIp: letThrough, loginFailures: letThrough })
+      app.decorate('limits', {
+        loginsPerIp: letThrough,
+        registrationsPerIp: letThrough,
+        loginFailures: letThrough,
+        settleLoginFailure: sendAsIs,
+      })
       return
     }
     const redis = redisUrl === undefined ? undefined : await connectRedis(redisUrl, app.log)
@@ -92,21 +101,23 @@ export default fp<RateLimitOptions>(
       }
       reserved.set(request, key)
     }
-    app.addHook('onSend', async (request, reply) => {
+    const settleLoginFailure: SendHook = async (request, reply, payload) => {
       const key = reserved.get(request)
-      if (key === undefined || reply.statusCode === 401) return
+      if (key === undefined || reply.statusCode === 401) return payload
       reserved.delete(request)
       try {
         await failures.reward(key, 1)
       } catch (error) {
         request.log.warn({ err: error }, 'could not give back a login attempt')
       }
-    })
+      return payload
+    }
 
     app.decorate('limits', {
       loginsPerIp: perIp('login', limits.loginsPerIp),
       registrationsPerIp: perIp('register', limits.registrationsPerIp),
       loginFailures,
+      settleLoginFailure,
     })
   },
   { name: 'rate-limit' },

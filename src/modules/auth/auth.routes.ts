@@ -31,6 +31,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ tokens: TokenService }> = async (a
     {
       onRequest: app.limits.loginsPerIp,
       preHandler: app.limits.loginFailures,
+      onSend: app.limits.settleLoginFailure,
       schema: {
         operationId: 'login',
         summary: 'Log in with username or email (opens a session)',
