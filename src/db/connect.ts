@@ -17,6 +17,7 @@ import type { Database } from './database.js'
 import { sqlDialectFor, type DialectName, type SqlDialect } from './dialect.js'
 import { isConnectionFailure } from './failures.js'
 import { CachingSqliteDialect } from './sqlite-driver.js'
+import { SqliteReader } from './sqlite-reader.js'
 
 export type Db = Kysely<Database>
 export type { SqlDialect }
@@ -39,12 +40,11 @@ export function connect(config: DatabaseConfig): Db {
   const events = new EventEmitter()
   const report = (error: unknown): boolean => events.emit('failure', error)
   const pool = config.dialect === 'postgres' ? postgresPool(config, report) : undefined
+  const sqlite = config.dialect === 'sqlite' ? sqliteDialect(config.filename) : undefined
   const db = new Kysely<Database>({
-    dialect:
-      config.dialect === 'sqlite'
-        ? sqliteDialect(config.filename)
-        : new SafePostgresDialect({ pool: replacingBrokenClients(pool as pg.Pool) }),
+    dialect: sqlite?.dialect ?? new SafePostgresDialect({ pool: replacingBrokenClients(pool as pg.Pool) }),
   })
+  if (sqlite?.reader !== undefined) readers.set(db, sqlite.reader)
   if (pool !== undefined) pools.set(db, pool)
   failureEvents.set(db, events)
   if (config.dialect === 'sqlite') sqliteFiles.set(db, config.filename)
@@ -73,19 +73,27 @@ export function sqliteFilename(db: Db): string | undefined {
 }
 const sqliteFiles = new WeakMap<object, string>()
 
+/** The query-only connection beside a SQLite file's writing one; undefined on PostgreSQL and in memory. */
+export function sqliteReader(db: Db): SqliteReader | undefined {
+  return readers.get(db)
+}
+const readers = new WeakMap<Db, SqliteReader>()
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations hold a Kysely<any>
 export function dialectOf(db: Kysely<any>): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite'
 }
 
-function sqliteDialect(filename: string): CachingSqliteDialect {
+function sqliteDialect(filename: string): { dialect: CachingSqliteDialect; reader: SqliteReader | undefined } {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
   const database = new SqliteDatabase(filename)
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
-  return new SafeCachingSqliteDialect(database)
+  // An in-memory database is private to its connection: there, every read goes through the one connection.
+  const reader = filename === ':memory:' ? undefined : new SqliteReader(filename)
+  return { dialect: new SafeCachingSqliteDialect(database, undefined, reader), reader }
 }
 
 /**

@@ -9,30 +9,38 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely'
+import type { SqliteReader } from './sqlite-reader.js'
 
 /** Statements kept prepared per database; the app builds far fewer distinct SQL texts than this. */
 export const STATEMENT_CACHE_SIZE = 500
 
 /**
  * Kysely's SQLite dialect with a driver that keeps prepared statements: Kysely's own driver calls
- * `prepare` on every query, which costs more CPU than running a primary-key lookup.
+ * `prepare` on every query, which costs more CPU than running a primary-key lookup. Given a query-only
+ * `reader` on the same file, a SELECT outside any transaction runs there at once, without waiting for the
+ * writing connection (which a transaction may hold across several awaits).
  */
 export class CachingSqliteDialect extends SqliteDialect {
   readonly #database: SqliteDatabase
   readonly #cacheSize: number
+  readonly #reader: SqliteReader | undefined
 
-  constructor(database: SqliteDatabase, cacheSize = STATEMENT_CACHE_SIZE) {
+  constructor(database: SqliteDatabase, cacheSize = STATEMENT_CACHE_SIZE, reader?: SqliteReader) {
     super({ database })
     this.#database = database
     this.#cacheSize = cacheSize
+    this.#reader = reader
   }
 
   override createDriver(): Driver {
-    return new CachingSqliteDriver(this.#database, this.#cacheSize)
+    return new CachingSqliteDriver(this.#database, this.#cacheSize, this.#reader)
   }
 }
 
-/** Same protocol as Kysely's SqliteDriver: one connection, handed to one caller (or transaction) at a time. */
+/**
+ * Same protocol as Kysely's SqliteDriver: one writing connection, handed to one caller (or transaction) at a
+ * time. With a reader, a caller gets a connection that takes the writing one only when it first needs it.
+ */
 class CachingSqliteDriver implements Driver {
   readonly #mutex = new ConnectionMutex()
   readonly #connection: CachingSqliteConnection
@@ -40,6 +48,7 @@ class CachingSqliteDriver implements Driver {
   constructor(
     private readonly database: SqliteDatabase,
     cacheSize: number,
+    private readonly reader: SqliteReader | undefined,
   ) {
     this.#connection = new CachingSqliteConnection(database, cacheSize)
   }
@@ -47,11 +56,13 @@ class CachingSqliteDriver implements Driver {
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.reader !== undefined) return new ReadRoutingConnection(this.reader, this.#connection, this.#mutex)
     await this.#mutex.lock()
     return this.#connection
   }
 
   async beginTransaction(connection: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
+    if (connection instanceof ReadRoutingConnection) await connection.takeWriter()
     await connection.executeQuery(CompiledQuery.raw('begin'))
   }
 
@@ -79,12 +90,13 @@ class CachingSqliteDriver implements Driver {
     await connection.executeQuery(CompiledQuery.raw(`release ${quoteIdentifier(name)}`))
   }
 
-  async releaseConnection(): Promise<void> {
-    this.#mutex.unlock()
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    if (!(connection instanceof ReadRoutingConnection) || connection.holdsWriter) this.#mutex.unlock()
   }
 
   async destroy(): Promise<void> {
     this.#connection.clear()
+    this.reader?.close()
     this.database.close()
   }
 }
@@ -143,6 +155,43 @@ export class CachingSqliteConnection implements DatabaseConnection {
     this.#statements.set(sqlText, stmt)
     if (this.#statements.size > this.cacheSize) this.#statements.delete(this.#statements.keys().next().value!)
     return stmt
+  }
+}
+
+/**
+ * One caller's connection when a reader exists: SELECTs run on the reader until the caller first needs the
+ * writing connection (a write, a raw statement or a transaction); from then on everything runs there.
+ */
+class ReadRoutingConnection implements DatabaseConnection {
+  #holdsWriter = false
+
+  constructor(
+    private readonly reader: SqliteReader,
+    private readonly writer: CachingSqliteConnection,
+    private readonly mutex: ConnectionMutex,
+  ) {}
+
+  get holdsWriter(): boolean {
+    return this.#holdsWriter
+  }
+
+  async takeWriter(): Promise<void> {
+    if (this.#holdsWriter) return
+    await this.mutex.lock()
+    this.#holdsWriter = true
+  }
+
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    if (!this.#holdsWriter && SelectQueryNode.is(compiledQuery.query)) {
+      return { rows: this.reader.statement(compiledQuery.sql).all(compiledQuery.parameters as unknown[]) as R[] }
+    }
+    await this.takeWriter()
+    return this.writer.executeQuery(compiledQuery)
+  }
+
+  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    await this.takeWriter()
+    yield* this.writer.streamQuery<R>(compiledQuery)
   }
 }
 

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, type TestContext } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { Kysely, PostgresDialect, sql } from 'kysely'
@@ -24,12 +27,15 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-/** The app on a fresh, migrated database: in-memory SQLite, or a new PostgreSQL schema dropped on close. */
+/**
+ * The app on a fresh, migrated database: a SQLite file in a temporary folder (as `npm start` runs, with its
+ * query-only reading connection), or a new PostgreSQL schema; dropped on close.
+ */
 export async function buildTestApp(
   env: Record<string, string> = {},
   logStream?: { write(line: string): void },
 ): Promise<TestApp> {
-  const { url, drop } = DIALECT === 'postgres' ? await freshPostgresSchema() : { url: 'sqlite::memory:', drop: async () => {} }
+  const { url, drop } = DIALECT === 'postgres' ? await freshPostgresSchema() : freshSqliteFile()
   const config = loadConfig({
     DATABASE_URL: url,
     JWT_SECRET,
@@ -107,4 +113,9 @@ async function ensureTrigramExtension(admin: Kysely<unknown>): Promise<void> {
     // Two test files racing to create it: the loser sees a unique violation; the extension exists either way.
     if ((error as { code?: string }).code !== '23505') throw error
   }
+}
+
+function freshSqliteFile(): { url: string; drop: () => Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), 'careers-db-'))
+  return { url: `sqlite:${join(dir, 'test.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.js'
+import { preparedRead } from '../../db/prepared.js'
 import { PROFILE_COLUMNS, type Profile } from '../users/index.js'
 
 export interface NewSession {
@@ -26,16 +27,20 @@ export async function createSession(db: Db, session: NewSession, now: string): P
 }
 
 /** The active user of an open session: one indexed lookup per authenticated request. */
-export async function findSessionUser(db: Db, userId: number, sessionId: string, now: string): Promise<Profile | undefined> {
-  return db
+const sessionUser = preparedRead((db: Db, sessionId: string, userId: number, now: string) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select(PROFILE_COLUMNS)
     .where('sessions.id', '=', sessionId)
     .where('sessions.user_id', '=', userId)
     .where('sessions.expires_at', '>', now)
-    .where('users.is_active', '=', sql.lit(true))
-    .executeTakeFirst()
+    .where('users.is_active', '=', sql.lit(true)),
+)
+
+export async function findSessionUser(db: Db, userId: number, sessionId: string, now: string): Promise<Profile | undefined> {
+  const [user] = await sessionUser(db, sessionId, userId, now)
+  return user
 }
 
 export async function touchSession(db: Db, sessionId: string, now: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { sql, type Updateable } from 'kysely'
 import type { Db } from '../../db/connect.js'
+import { preparedRead } from '../../db/prepared.js'
 import type { UsersTable } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import type { Caller } from '../../plugins/auth.js'
@@ -90,13 +91,13 @@ export async function findActiveUserName(db: Db, id: number): Promise<{ id: numb
     .executeTakeFirst()
 }
 
+const activeUserByKey = preparedRead((db: Db, key: string) =>
+  db.selectFrom('users').select(PROFILE_COLUMNS).where('username_key', '=', key).where('is_active', '=', sql.lit(true)),
+)
+
 export async function findActiveUserByUsername(db: Db, username: string): Promise<Profile | undefined> {
-  return db
-    .selectFrom('users')
-    .select(PROFILE_COLUMNS)
-    .where('username_key', '=', identityKey(username))
-    .where('is_active', '=', sql.lit(true))
-    .executeTakeFirst()
+  const [user] = await activeUserByKey(db, identityKey(username))
+  return user
 }
 
 /** The account a login names, by username first, then by email; active or not (the caller decides). */

@@ -1,0 +1,52 @@
+import { CompiledQuery, type Compilable } from 'kysely'
+import type { Statement } from 'better-sqlite3'
+import { sqliteReader, type Db } from './connect.js'
+
+const MAX_ARGUMENTS = 16
+
+/** Stands for the nth argument of a prepared read while its query is compiled. */
+class Slot {
+  constructor(readonly index: number) {}
+}
+
+interface Plan {
+  sql: string
+  /** Each parameter of the compiled query: an argument's index, or a value fixed in the query. */
+  parameters: (Slot | { value: unknown })[]
+  /** On a SQLite file: the statement, prepared once on the query-only connection. */
+  statement: Statement | undefined
+}
+
+/**
+ * A read whose SQL is built and compiled once per database, for the hot paths (a profile, the session of
+ * every authenticated request, stored totals): per call only the arguments change. `build` receives
+ * stand-ins for the arguments and must use them as plain values (no string operations on them). On a
+ * SQLite file the read runs synchronously on the query-only connection; elsewhere through Kysely's
+ * executor. Never inside a transaction: it reads what is committed.
+ */
+export function preparedRead<A extends unknown[], R>(
+  build: (db: Db, ...args: A) => Compilable<R>,
+): (db: Db, ...args: A) => Promise<R[]> {
+  const plans = new WeakMap<Db, Plan>()
+  const plan = (db: Db): Plan => {
+    let found = plans.get(db)
+    if (found === undefined) {
+      const slots = Array.from({ length: MAX_ARGUMENTS }, (_unused, index) => new Slot(index))
+      const compiled = build(db, ...(slots as unknown as A)).compile()
+      found = {
+        sql: compiled.sql,
+        parameters: compiled.parameters.map((value) => (value instanceof Slot ? value : { value })),
+        statement: sqliteReader(db)?.statement(compiled.sql),
+      }
+      plans.set(db, found)
+    }
+    return found
+  }
+  return async (db, ...args) => {
+    const { sql, parameters, statement } = plan(db)
+    const values = parameters.map((parameter) => (parameter instanceof Slot ? args[parameter.index] : parameter.value))
+    if (statement !== undefined) return statement.all(values) as R[]
+    const result = await db.executeQuery<R>(CompiledQuery.raw(sql, values))
+    return result.rows
+  }
+}

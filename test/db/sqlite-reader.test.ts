@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { sql, type Insertable } from 'kysely'
+import { connect, sqliteReader, type Db } from '../../src/db/connect.js'
+import type { UsersTable } from '../../src/db/database.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
+import { preparedRead } from '../../src/db/prepared.js'
+import { inTransaction } from '../../src/db/transaction.js'
+import { DIALECT, register, useTestApp } from '../helper.js'
+
+// On a SQLite file, reads outside transactions run on a second, query-only connection. They must see
+// every commit at once, nothing uncommitted, and never wait for a transaction in progress.
+const skip = DIALECT !== 'sqlite'
+
+function user(name: string): Insertable<UsersTable> {
+  const now = new Date().toISOString()
+  return {
+    username: name,
+    username_key: name,
+    email: `${name}@example.com`,
+    email_key: `${name}@example.com`,
+    password_hash: 'x',
+    created_at: now,
+    updated_at: now,
+  }
+}
+
+async function fileDb(): Promise<Db> {
+  const dir = mkdtempSync(join(tmpdir(), 'careers-reader-'))
+  after(() => rmSync(dir, { recursive: true, force: true }))
+  const db = connect({ dialect: 'sqlite', filename: join(dir, 'db.sqlite') })
+  await migrateToLatest(db)
+  return db
+}
+
+const usernames = async (db: Db) =>
+  (await db.selectFrom('users').select('username').orderBy('id').execute()).map((row) => row.username)
+const byKey = preparedRead((db: Db, key: string) =>
+  db.selectFrom('users').select(['id', 'username']).where('username_key', '=', key),
+)
+
+describe('the query-only SQLite connection', { skip }, () => {
+  it('exists for a file and not in memory', async () => {
+    const db = await fileDb()
+    const memory = connect({ dialect: 'sqlite', filename: ':memory:' })
+    assert.notEqual(sqliteReader(db), undefined)
+    assert.equal(sqliteReader(memory), undefined)
+    await Promise.all([db.destroy(), memory.destroy()])
+  })
+
+  it('sees each commit at once, nothing uncommitted, and does not wait for an open transaction', async () => {
+    const db = await fileDb()
+    await db.insertInto('users').values(user('first')).execute()
+    assert.deepEqual(await usernames(db), ['first'])
+    assert.deepEqual(await byKey(db, 'first'), [{ id: 1, username: 'first' }])
+
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let inserted!: () => void
+    const written = new Promise<void>((resolve) => (inserted = resolve))
+    const transaction = inTransaction(db, async (trx) => {
+      await trx.insertInto('users').values(user('second')).execute()
+      assert.deepEqual((await trx.selectFrom('users').select('username').orderBy('id').execute()).length, 2)
+      inserted()
+      await held
+    })
+    await written
+    // The writing connection is held by the transaction: these reads finish anyway, without its row.
+    assert.deepEqual(await usernames(db), ['first'])
+    assert.deepEqual(await byKey(db, 'second'), [])
+    release()
+    await transaction
+    assert.deepEqual(await usernames(db), ['first', 'second'])
+    assert.deepEqual(await byKey(db, 'second'), [{ id: 2, username: 'second' }])
+
+    await assert.rejects(
+      inTransaction(db, async (trx) => {
+        await trx.insertInto('users').values(user('third')).execute()
+        throw new Error('changed my mind')
+      }),
+      /changed my mind/,
+    )
+    assert.deepEqual(await usernames(db), ['first', 'second'])
+    await db.destroy()
+  })
+
+  it('refuses writes; a raw statement and a transaction go to the writing connection', async () => {
+    const db = await fileDb()
+    await assert.rejects(
+      async () => sqliteReader(db)!.statement("insert into users (username) values ('x')").run(),
+      /readonly|query_only/i,
+    )
+    await sql`insert into table_totals (name, total, inactive, generation) values ('scratch', 0, 0, 0)`.execute(db)
+    const { rows } = await sql<{ n: number }>`select count(*) as n from table_totals where name = 'scratch'`.execute(db)
+    assert.equal(rows[0]!.n, 1)
+    await db.destroy()
+    // Closed with the database.
+    assert.throws(() => sqliteReader(db)!.statement('select 1').all(), /not open/)
+  })
+})
+
+describe('prepared reads', () => {
+  const testApp = useTestApp()
+  it('answer as the query would, on either database, with the arguments of each call', async () => {
+    const { db, app } = testApp
+    const [a, b] = [await register(app), await register(app)]
+    assert.deepEqual(await byKey(db, a.username.toLowerCase()), [{ id: a.id, username: a.username }])
+    assert.deepEqual(await byKey(db, b.username.toLowerCase()), [{ id: b.id, username: b.username }])
+    assert.deepEqual(await byKey(db, 'nobody-at-all'), [])
+  })
+
+  it('profiles read through them follow every change', async () => {
+    const { app } = testApp
+    const account = await register(app)
+    const path = `/careers/users/${account.username}/`
+    assert.equal((await app.inject({ method: 'GET', url: path })).json().bio, '')
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: '/careers/users/me/update/',
+      headers: account.auth,
+      payload: { bio: 'now' },
+    })
+    assert.equal(patched.statusCode, 200)
+    assert.equal((await app.inject({ method: 'GET', url: path })).json().bio, 'now')
+    assert.equal((await app.inject({ method: 'GET', url: '/careers/users/me/', headers: account.auth })).json().bio, 'now')
+  })
+})
