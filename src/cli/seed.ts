@@ -38,7 +38,8 @@ async function main(): Promise<void> {
     comments: count('comments', values.comments),
     seed: count('seed', values.seed) ?? 1,
   }
-  const config = loadConfig()
+  // A bulk load builds indexes over a million rows: the per-statement limits meant for requests would cancel it.
+  const config = loadConfig({ DATABASE_QUERY_TIMEOUT: '60m', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT: '10m', ...process.env })
   const db = connect(config.database)
   try {
     await migrateToLatest(db)
