@@ -50,3 +50,20 @@ export function preparedRead<A extends unknown[], R>(
     return result.rows
   }
 }
+
+/**
+ * Prepared reads whose SQL differs by a few choices (an ordering, a page size written into the SQL): one
+ * prepared read per distinct `key(variant)`, built on first use.
+ */
+export function preparedVariants<V, A extends unknown[], R>(
+  key: (variant: V) => string,
+  build: (variant: V) => (db: Db, ...args: A) => Compilable<R>,
+): (variant: V) => (db: Db, ...args: A) => Promise<R[]> {
+  const reads = new Map<string, (db: Db, ...args: A) => Promise<R[]>>()
+  return (variant) => {
+    const name = key(variant)
+    let read = reads.get(name)
+    if (read === undefined) reads.set(name, (read = preparedRead(build(variant))))
+    return read
+  }
+}

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.js'
+import { preparedVariants } from '../../db/prepared.js'
 import { readTotals } from '../../db/totals.js'
 import { moveCounters, type CounterMove, type Trx } from '../../db/transaction.js'
 
@@ -127,6 +128,29 @@ export async function listFollowsMadeBy(
   return { count, results: results.map((row) => ({ ...row, id: Number(row.id) })) }
 }
 
+function sideColumns(side: 'followers' | 'following') {
+  return side === 'followers' ? (['following_id', 'follower_id'] as const) : (['follower_id', 'following_id'] as const)
+}
+
+/** A page of one side of a user's follows, compiled once per side and page size. */
+const connectionsPage = preparedVariants(
+  ({ side, limit }: { side: 'followers' | 'following'; limit: number }) => `${side}:${limit}`,
+  ({ side, limit }) => {
+    const [anchor, other] = sideColumns(side)
+    return (db: Db, userId: number, offset: number) =>
+      db
+        .selectFrom('follows')
+        .innerJoin('users', 'users.id', `follows.${other}`)
+        .where(`follows.${anchor}`, '=', userId)
+        .where('users.is_active', '=', sql.lit(true))
+        .select(['users.id', 'users.username', 'users.first_name', 'users.last_name', 'users.avatar'])
+        .orderBy('follows.created_at', 'desc')
+        .orderBy('follows.id', 'desc')
+        .limit(sql.lit(limit)) // literal: SQLite walks an index with it at half the cost of a bound LIMIT
+        .offset(offset)
+  },
+)
+
 /**
  * Users on one side of a user's follows (its followers, or whom it follows), newest follow first, paged through
  * the (side, created_at, id) index; `storedCount` is that user's stored count for the side.
@@ -138,25 +162,19 @@ export async function listConnections(
   viewerId: number | null,
   page: Page,
 ): Promise<{ count: number; results: ConnectionRow[] }> {
-  const [anchor, other] =
-    side === 'followers' ? (['following_id', 'follower_id'] as const) : (['follower_id', 'following_id'] as const)
-  const scope = db
-    .selectFrom('follows')
-    .innerJoin('users', 'users.id', `follows.${other}`)
-    .where(`follows.${anchor}`, '=', user.id)
-    .where('users.is_active', '=', sql.lit(true))
   const count = await connectionCount(db, user.storedCount, async () => {
-    const row = await scope.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
+    const [anchor, other] = sideColumns(side)
+    const row = await db
+      .selectFrom('follows')
+      .innerJoin('users', 'users.id', `follows.${other}`)
+      .where(`follows.${anchor}`, '=', user.id)
+      .where('users.is_active', '=', sql.lit(true))
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow()
     return Number(row.count)
   })
   if (page.offset >= count) return { count, results: [] }
-  const rows = await scope
-    .select(['users.id', 'users.username', 'users.first_name', 'users.last_name', 'users.avatar'])
-    .orderBy('follows.created_at', 'desc')
-    .orderBy('follows.id', 'desc')
-    .limit(sql.lit(page.limit)) // literal: SQLite walks an index with it at half the cost of a bound LIMIT
-    .offset(page.offset)
-    .execute()
+  const rows = await connectionsPage({ side, limit: page.limit })(db, user.id, page.offset)
   const followed =
     viewerId === null || rows.length === 0
       ? new Set<number>()
@@ -165,7 +183,9 @@ export async function listConnections(
           viewerId,
           rows.map((row) => row.id),
         )
-  return { count, results: rows.map((row) => ({ ...row, is_following: followed.has(row.id) })) }
+  const results = rows as ConnectionRow[]
+  for (const row of results) row.is_following = followed.has(row.id)
+  return { count, results }
 }
 
 function followViews(db: Db) {

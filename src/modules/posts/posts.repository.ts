@@ -1,30 +1,13 @@
-import {
-  sql,
-  type AliasableExpression,
-  type Expression,
-  type ExpressionBuilder,
-  type SelectQueryBuilder,
-  type SqlBool,
-} from 'kysely'
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
 import { sqlDialect, type Db } from '../../db/connect.js'
 import type { Database, PostType } from '../../db/database.js'
+import { preparedVariants } from '../../db/prepared.js'
 import { countCache, readTotals } from '../../db/totals.js'
 import type { Trx } from '../../db/transaction.js'
 import type { PostOrderField } from './posts.schemas.js'
+import { postViews, postViewsOf, toPostView, type PostView } from './views.repository.js'
 
-export interface PostView {
-  id: number
-  username: string
-  title: string
-  content: string
-  created_datetime: string
-  post_type: PostType
-  original_post: number | null
-  likes_count: number
-  comments_count: number
-  shares_count: number
-  is_liked: boolean
-}
+export type { PostView }
 
 /** What the rules need to know about a post. */
 export interface PostRef {
@@ -125,21 +108,54 @@ export async function listPosts(db: Db, query: PostListQuery): Promise<{ total: 
   if (query.authors !== undefined && query.authors.length === 0) return { total: 0, posts: [] }
   const total = await countPosts(db, query)
   if (query.offset >= total) return { total, posts: [] }
+  if (query.authors === undefined && !query.search) {
+    const read = postsPage({ ...query, anonymous: query.viewerId === null })
+    return { total, posts: (await read(db, query.viewerId ?? 0, query.offset)).map(toPostView) }
+  }
   const direction = query.descending ? 'desc' : 'asc'
-  // The page's ids first, from the ordering's index, so the posts before the page cost no row reads.
-  const ids = db
-    .selectFrom('posts')
-    .select(['posts.id as page_id', `${ORDER_COLUMNS[query.orderBy]} as page_key`])
-    .where((eb) => eb.and(filters(db, eb, query)))
-    .orderBy(ORDER_COLUMNS[query.orderBy], direction)
-    .orderBy('posts.id', direction)
-    .limit(sql.lit(query.limit))
-    .offset(query.offset)
+  const ids = orderedIds(
+    db.selectFrom('posts').where((eb) => eb.and(filters(db, eb, query))),
+    query.orderBy,
+    direction,
+    query.limit,
+    query.offset,
+  )
   const rows = await postViewsOf(db, ids, query.viewerId)
     .orderBy('page.page_key', direction)
     .orderBy('page.page_id', direction)
     .execute()
   return { total, posts: rows.map(toPostView) }
+}
+
+type PageVariant = { orderBy: PostOrderField; descending: boolean; limit: number; anonymous: boolean }
+
+/** A page of all posts, compiled once per ordering, page size and whether a viewer's likes are looked up. */
+const postsPage = preparedVariants(
+  ({ orderBy, descending, limit, anonymous }: PageVariant) => `${orderBy}:${descending}:${limit}:${anonymous}`,
+  ({ orderBy, descending, limit, anonymous }) =>
+    (db: Db, viewerId: number, offset: number) => {
+      const direction = descending ? 'desc' : 'asc'
+      const ids = orderedIds(db.selectFrom('posts'), orderBy, direction, limit, offset)
+      return postViewsOf(db, ids, anonymous ? null : viewerId)
+        .orderBy('page.page_key', direction)
+        .orderBy('page.page_id', direction)
+    },
+)
+
+/** The page's ids first, from the ordering's index, so the posts before the page cost no row reads. */
+function orderedIds(
+  posts: SelectQueryBuilder<Database, 'posts', object>,
+  orderBy: PostOrderField,
+  direction: 'asc' | 'desc',
+  limit: number,
+  offset: number,
+) {
+  return posts
+    .select(['posts.id as page_id', `${ORDER_COLUMNS[orderBy]} as page_key`])
+    .orderBy(ORDER_COLUMNS[orderBy], direction)
+    .orderBy('posts.id', direction)
+    .limit(sql.lit(limit)) // literal: SQLite walks an index with it at half the cost of a bound LIMIT
+    .offset(offset)
 }
 
 async function countPosts(db: Db, query: PostListQuery): Promise<number> {
@@ -177,38 +193,6 @@ async function countMatches(db: Db, query: PostListQuery, term: string): Promise
   return Number(total)
 }
 
-/**
- * My posts and those of everyone I follow, newest first. The total is the stored `posts_count` of those
- * users (O(people I follow)), never a count over their posts. The page's ids come from the authors' index
- * entries alone (no post or user row is read for the posts before the page), then its rows are read.
- */
-export async function feed(db: Db, userId: number, page: Page): Promise<{ total: number; posts: PostView[] }> {
-  const { total } = await db
-    .selectFrom('users')
-    .where('users.id', 'in', feedAuthors(userId))
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('posts_count'), sql.lit(0)).as('total'))
-    .executeTakeFirstOrThrow()
-  if (page.offset >= Number(total)) return { total: Number(total), posts: [] }
-  const ids = db
-    .selectFrom('posts')
-    .select(['posts.id as page_id', 'posts.created_at as page_key'])
-    .where('posts.author_id', 'in', feedAuthors(userId))
-    .orderBy('posts.created_at', 'desc')
-    .orderBy('posts.id', 'desc')
-    .limit(sql.lit(page.limit)) // literal: SQLite walks an index with it at half the cost of a bound LIMIT
-    .offset(page.offset)
-  const rows = await postViewsOf(db, ids, userId).orderBy('page.page_key', 'desc').orderBy('page.page_id', 'desc').execute()
-  return { total: Number(total), posts: rows.map(toPostView) }
-}
-
-/**
- * Everyone `userId` follows, and themself. A union rather than `author = me or author in (…)`: SQLite
- * answers an OR over two index searches by collecting and de-duplicating rows, ten times slower.
- */
-function feedAuthors(userId: number) {
-  return sql<number>`(select follows.following_id from follows where follows.follower_id = ${userId} union all select cast(${userId} as integer))`
-}
-
 function filters(db: Db, eb: ExpressionBuilder<Database, 'posts'>, query: PostListQuery): Expression<SqlBool>[] {
   const list: Expression<SqlBool>[] = []
   if (query.authors !== undefined)
@@ -242,55 +226,4 @@ function contains(db: Db, eb: ExpressionBuilder<Database, 'posts'>, term: string
 
 function ftsPhrase(term: string): string {
   return `"${term.replaceAll('"', '""')}"`
-}
-
-/** The views of the posts a page query names (as `page_id`, with its ordering value as `page_key`). */
-function postViewsOf(
-  db: Db,
-  page: SelectQueryBuilder<Database, 'posts', { page_id: number; page_key: string | number }>,
-  viewerId: number | null,
-) {
-  return db
-    .selectFrom(page.as('page'))
-    .innerJoin('posts', 'posts.id', 'page.page_id')
-    .innerJoin('users', 'users.id', 'posts.author_id')
-    .select(POST_VIEW_COLUMNS)
-    .select((eb) => likedBy(eb, viewerId).as('is_liked'))
-}
-
-function postViews(db: Db, viewerId: number | null) {
-  return db
-    .selectFrom('posts')
-    .innerJoin('users', 'users.id', 'posts.author_id')
-    .select(POST_VIEW_COLUMNS)
-    .select((eb) => likedBy(eb, viewerId).as('is_liked'))
-}
-
-const POST_VIEW_COLUMNS = [
-  'posts.id',
-  'users.username',
-  'posts.title',
-  'posts.content',
-  'posts.created_at as created_datetime',
-  'posts.post_type',
-  'posts.original_post_id as original_post',
-  'posts.likes_count',
-  'posts.comments_count',
-  'posts.shares_count',
-] as const
-
-/** Whether `viewerId` likes the row's post: one lookup on the likes pair index. */
-function likedBy(eb: ExpressionBuilder<Database, 'posts' | 'users'>, viewerId: number | null): AliasableExpression<SqlBool> {
-  if (viewerId === null) return sql.lit(false)
-  return eb.exists(
-    eb
-      .selectFrom('likes')
-      .select(sql.lit(1).as('one'))
-      .whereRef('likes.post_id', '=', 'posts.id')
-      .where('likes.user_id', '=', viewerId),
-  )
-}
-
-function toPostView(row: Omit<PostView, 'is_liked'> & { is_liked: unknown }): PostView {
-  return { ...row, id: Number(row.id), is_liked: Boolean(row.is_liked) }
 }

@@ -3,7 +3,8 @@ import { ValidationError } from '../../errors.js'
 import { bearerAuth, errorResponse, errorResponses } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
 import { envelope, readPage, readPostsQuery } from './paging.js'
-import { authorsByUsername, feed, listPosts } from './posts.repository.js'
+import { feed } from './feed.repository.js'
+import { authorsByUsername, listPosts } from './posts.repository.js'
 import {
   BatchQuery,
   CreatePostBody,

@@ -1,0 +1,68 @@
+import { sql, type AliasableExpression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
+import type { Db } from '../../db/connect.js'
+import type { Database, PostType } from '../../db/database.js'
+
+export interface PostView {
+  id: number
+  username: string
+  title: string
+  content: string
+  created_datetime: string
+  post_type: PostType
+  original_post: number | null
+  likes_count: number
+  comments_count: number
+  shares_count: number
+  is_liked: boolean
+}
+
+/** The views of the posts a page query names (as `page_id`, with its ordering value as `page_key`). */
+export function postViewsOf(
+  db: Db,
+  page: SelectQueryBuilder<Database, 'posts', { page_id: number; page_key: string | number }>,
+  viewerId: number | null,
+) {
+  return db
+    .selectFrom(page.as('page'))
+    .innerJoin('posts', 'posts.id', 'page.page_id')
+    .innerJoin('users', 'users.id', 'posts.author_id')
+    .select(POST_VIEW_COLUMNS)
+    .select((eb) => likedBy(eb, viewerId).as('is_liked'))
+}
+
+export function postViews(db: Db, viewerId: number | null) {
+  return db
+    .selectFrom('posts')
+    .innerJoin('users', 'users.id', 'posts.author_id')
+    .select(POST_VIEW_COLUMNS)
+    .select((eb) => likedBy(eb, viewerId).as('is_liked'))
+}
+
+const POST_VIEW_COLUMNS = [
+  'posts.id',
+  'users.username',
+  'posts.title',
+  'posts.content',
+  'posts.created_at as created_datetime',
+  'posts.post_type',
+  'posts.original_post_id as original_post',
+  'posts.likes_count',
+  'posts.comments_count',
+  'posts.shares_count',
+] as const
+
+/** Whether `viewerId` likes the row's post: one lookup on the likes pair index. */
+function likedBy(eb: ExpressionBuilder<Database, 'posts' | 'users'>, viewerId: number | null): AliasableExpression<SqlBool> {
+  if (viewerId === null) return sql.lit(false)
+  return eb.exists(
+    eb
+      .selectFrom('likes')
+      .select(sql.lit(1).as('one'))
+      .whereRef('likes.post_id', '=', 'posts.id')
+      .where('likes.user_id', '=', viewerId),
+  )
+}
+
+export function toPostView(row: Omit<PostView, 'is_liked'> & { is_liked: unknown }): PostView {
+  return { ...row, id: Number(row.id), is_liked: Boolean(row.is_liked) }
+}
