@@ -21,44 +21,57 @@ export async function readTotals(db: Db, name: string): Promise<TableTotals> {
 }
 
 /**
- * Filtered counts, valid for one generation of their table. Every write that could change a count bumps
- * the generation in the database, in its own transaction, so every process sees a stale entry as a miss.
- * The counter must be computed from a snapshot no older than the generation it is stored under: callers
- * read the generation first, then count.
+ * Values computed from a table (filtered counts, the ids of a filtered page), valid for one generation of
+ * it. Every write that could change such a value bumps the generation in the database, in its own
+ * transaction, so every process sees a stale entry as a miss. A value must be computed from a snapshot no
+ * older than the generation it is stored under: callers read the generation first, then compute.
  */
-export class CountCache {
-  private readonly entries = new Map<string, { generation: number; count: number }>()
+export class GenerationCache<T> {
+  private readonly entries = new Map<string, { generation: number; value: T }>()
 
   constructor(private readonly capacity = 10_000) {}
 
-  get(key: string, generation: number): number | undefined {
+  get(key: string, generation: number): T | undefined {
     const entry = this.entries.get(key)
     if (entry === undefined || entry.generation !== generation) return undefined
     // Most recently used last: the map's insertion order is the eviction order.
     this.entries.delete(key)
     this.entries.set(key, entry)
-    return entry.count
+    return entry.value
   }
 
-  set(key: string, generation: number, count: number): void {
+  set(key: string, generation: number, value: T): void {
     const current = this.entries.get(key)
-    // A slower request must not replace a newer generation's count with an older one.
+    // A slower request must not replace a newer generation's value with an older one.
     if (current !== undefined && current.generation > generation) return
     this.entries.delete(key)
-    this.entries.set(key, { generation, count })
+    this.entries.set(key, { generation, value })
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string)
   }
 }
 
-const caches = new WeakMap<Db, Map<string, CountCache>>()
+const caches = new WeakMap<Db, Map<string, GenerationCache<unknown>>>()
 
-/** The count cache of one table on one database connection (so that two apps in one process never share one). */
-export function countCache(db: Db, name: string): CountCache {
+/** One named cache on one database connection (so that two apps in one process never share one). */
+function generationCache<T>(db: Db, name: string): GenerationCache<T> {
   let byName = caches.get(db)
   if (byName === undefined) caches.set(db, (byName = new Map()))
   let cache = byName.get(name)
-  if (cache === undefined) byName.set(name, (cache = new CountCache()))
-  return cache
+  if (cache === undefined) byName.set(name, (cache = new GenerationCache<unknown>()))
+  return cache as GenerationCache<T>
+}
+
+/** Filtered counts of a table, by normalised filter. */
+export function countCache(db: Db, table: string): GenerationCache<number> {
+  return generationCache<number>(db, `count:${table}`)
+}
+
+/**
+ * Pages of a table's rows, by normalised filter, ordering and page. Only for rows whose every shown column
+ * bumps the generation when it changes; the cached rows are shared, so callers must not modify them.
+ */
+export function pageCache<T>(db: Db, table: string): GenerationCache<readonly T[]> {
+  return generationCache<readonly T[]>(db, `page:${table}`)
 }
 
 /** Recounts the stored totals from the rows, for bulk loads that bypass the triggers (the seed). */

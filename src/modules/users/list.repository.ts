@@ -2,7 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import { sqlDialect, type Db, type SqlDialect } from '../../db/connect.js'
 import type { Database } from '../../db/database.js'
 import { preparedRead } from '../../db/prepared.js'
-import { countCache, readTotals } from '../../db/totals.js'
+import { countCache, pageCache, readTotals } from '../../db/totals.js'
 
 export type OrderField = 'username' | 'created_at' | 'first_name' | 'last_name'
 
@@ -31,10 +31,11 @@ const SUMMARY_COLUMNS = ['users.id', 'users.username', 'users.first_name', 'user
 
 /**
  * One page of active users matching the query, with the exact total. The total is the stored one without
- * filters, else a count cached for the users table's current generation (one primary-key read per request);
- * the page walks the ordering's index over ids only, then reads its rows.
+ * filters, else a count cached for the users table's current generation (one primary-key read per request).
+ * Pages are cached for the generation too; a miss without filters walks the ordering's index over ids only,
+ * then reads the page's rows.
  */
-export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: number; users: UserSummary[] }> {
+export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: number; users: readonly UserSummary[] }> {
   const dialect = sqlDialect(db)
   const totals = await readTotals(db, 'users')
   let total = totals.total
@@ -50,13 +51,33 @@ export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: 
     }
   }
   if (query.offset >= total || total === 0) return { total, users: [] }
-  if (!hasFilters(query)) return { total, users: await unfilteredPage(query)(db, query.offset) }
+  // Every column of a listed user bumps the generation when it changes (migrations 0005 and 0007).
+  const pages = pageCache<UserSummary>(db, 'users')
+  const pageKey = `${filterKey(query)}:${query.orderBy}:${query.descending}:${query.limit}:${query.offset}`
+  let users = pages.get(pageKey, totals.generation)
+  if (users === undefined) {
+    users = hasFilters(query)
+      ? await filteredPage(db, dialect, query, { total, all: totals.total })
+      : await unfilteredPage(query)(db, query.offset)
+    pages.set(pageKey, totals.generation, users)
+  }
+  return { total, users }
+}
 
+/**
+ * A filtered page: walk the ordering's index checking each row, or collect every match through the trigram
+ * index and sort them, whichever reads fewer rows. Walking reads about (offset + limit) / density rows;
+ * matching reads all.
+ */
+async function filteredPage(
+  db: Db,
+  dialect: SqlDialect,
+  query: UserListQuery,
+  counts: { total: number; all: number },
+): Promise<UserSummary[]> {
+  const walk = ((query.offset + query.limit) * counts.all) / counts.total < counts.all
   const direction = query.descending ? 'desc' : 'asc'
   const order = orderExpression(dialect, query.orderBy)
-  // Walk the ordering's index checking each row, or collect every match through the trigram index and sort
-  // them: whichever reads fewer rows. Walking reads about (offset + limit) / density rows; matching reads all.
-  const walk = !hasFilters(query) || ((query.offset + query.limit) * totals.total) / total < total
   const ids = db
     .selectFrom('users')
     .select('users.id')
@@ -66,14 +87,13 @@ export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: 
     .orderBy('users.id', 'asc')
     .limit(sql.lit(query.limit))
     .offset(query.offset)
-  const users = await db
+  return db
     .selectFrom('users')
     .select(SUMMARY_COLUMNS)
     .where('users.id', 'in', ids)
     .orderBy(order, direction)
     .orderBy('users.id', 'asc')
     .execute()
-  return { total, users }
 }
 
 type PageRead = (db: Db, offset: number) => Promise<UserSummary[]>

@@ -48,10 +48,8 @@ export async function searchUsers(
           viewerId,
           users.map((user) => user.id),
         )
-  // In place: the rows are this request's own.
-  const listed = users as ListedUser[]
-  for (const user of listed) user.is_following = followed.has(user.id)
-  return { total, users: listed }
+  // New objects: the listed rows may be a cached page shared by every request.
+  return { total, users: users.map((user) => ({ ...user, is_following: followed.has(user.id) })) }
 }
 
 export async function changeProfile(db: Db, userId: number, changes: ProfileChanges): Promise<Profile> {

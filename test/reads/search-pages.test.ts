@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { connect } from '../../src/db/connect.js'
+import { buildTestApp, DIALECT, register, setActive, uniqueName, useTestApp } from '../support/index.js'
+
+// A filtered page's ids are cached for the users table's generation; its rows are read fresh each time.
+const ctx = useTestApp()
+
+async function page(app: FastifyInstance, query: Record<string, string>): Promise<string[]> {
+  const response = await app.inject({ method: 'GET', url: '/careers/users/', query })
+  assert.equal(response.statusCode, 200, response.body)
+  const body = response.json()
+  assert.equal(body.batch_info.users_in_current_batch, body.users.length)
+  return body.users.map((user: { username: string }) => user.username)
+}
+
+async function patch(app: FastifyInstance, auth: { authorization: string }, payload: Record<string, unknown>): Promise<void> {
+  const response = await app.inject({ method: 'PATCH', url: '/careers/users/me/update/', headers: auth, payload })
+  assert.equal(response.statusCode, 200, response.body)
+}
+
+describe('cached pages of a search', () => {
+  it('follow registrations, updates in and out of the match, reordering and deactivation at once', async () => {
+    const tag = uniqueName('Sp').toLowerCase()
+    const query = { search: tag, ordering: 'first_name', batch_size: '2' }
+    const a = await register(ctx.app, { first_name: 'Bea', bio: tag })
+    const b = await register(ctx.app, { first_name: 'Cid', bio: tag })
+    assert.deepEqual(await page(ctx.app, query), [a.username, b.username])
+    const c = await register(ctx.app, { first_name: 'Abe', bio: tag })
+    assert.deepEqual(await page(ctx.app, query), [c.username, a.username])
+    assert.deepEqual(await page(ctx.app, { ...query, batch_number: '1' }), [b.username])
+    await patch(ctx.app, a.auth, { first_name: 'Dee' })
+    assert.deepEqual(await page(ctx.app, query), [c.username, b.username])
+    await patch(ctx.app, c.auth, { bio: 'nothing to see' })
+    assert.deepEqual(await page(ctx.app, query), [b.username, a.username])
+    await setActive(ctx.db, b.id, false)
+    assert.deepEqual(await page(ctx.app, query), [a.username])
+    await setActive(ctx.db, b.id, true)
+    assert.deepEqual(await page(ctx.app, query), [b.username, a.username])
+  })
+
+  it('show each row as it is now (an avatar change does not move the page)', async () => {
+    const tag = uniqueName('Av').toLowerCase()
+    const account = await register(ctx.app, { last_name: tag })
+    assert.deepEqual(await page(ctx.app, { last_name: tag }), [account.username])
+    await patch(ctx.app, account.auth, { avatar: 'https://example.com/a.png' })
+    const response = await ctx.app.inject({ method: 'GET', url: '/careers/users/', query: { last_name: tag } })
+    assert.equal(response.json().users[0].avatar, 'https://example.com/a.png')
+  })
+})
+
+describe('cached pages of the whole list', () => {
+  it('show a registration, an avatar or name change and a deactivation at once', async () => {
+    const newest = { ordering: '-created_at', batch_size: '1' }
+    const first = async () => {
+      const response = await ctx.app.inject({ method: 'GET', url: '/careers/users/', query: newest })
+      assert.equal(response.statusCode, 200, response.body)
+      return response.json().users[0]
+    }
+    const account = await register(ctx.app)
+    assert.equal((await first()).username, account.username)
+    await patch(ctx.app, account.auth, { avatar: 'https://example.com/b.png', first_name: 'Zed' })
+    assert.deepEqual([(await first()).avatar, (await first()).first_name], ['https://example.com/b.png', 'Zed'])
+    await setActive(ctx.db, account.id, false)
+    assert.notEqual((await first()).username, account.username)
+    const next = await register(ctx.app)
+    assert.equal((await first()).username, next.username)
+  })
+})
+
+describe('cached search pages in two app instances on one database', () => {
+  const opened: Array<() => Promise<void>> = []
+  after(async () => {
+    for (const close of opened.reverse()) await close()
+  })
+
+  it('see each other’s writes at once', async () => {
+    let env: Record<string, string> = {}
+    if (DIALECT === 'sqlite') {
+      const dir = mkdtempSync(join(tmpdir(), 'careers-pages-'))
+      opened.push(async () => rmSync(dir, { recursive: true, force: true }))
+      env = { DATABASE_URL: `sqlite:${join(dir, 'shared.sqlite')}` }
+    }
+    const first = await buildTestApp(env)
+    opened.push(() => first.close())
+    const second = await buildApp({ config: first.config, db: connect(first.config.database) })
+    opened.push(() => second.close())
+    const tag = uniqueName('Tp').toLowerCase()
+    for (const app of [first.app, second]) assert.deepEqual(await page(app, { search: tag }), [])
+    const account = await register(first.app, { bio: tag })
+    for (const app of [second, first.app]) assert.deepEqual(await page(app, { search: tag }), [account.username])
+    await patch(second, account.auth, { bio: 'gone' })
+    for (const app of [first.app, second]) assert.deepEqual(await page(app, { search: tag }), [])
+  })
+})
