@@ -1,5 +1,5 @@
 // `npm run bench`: the built server on a seeded dataset against two baselines measured in the same run.
-//   npm run bench -- --users 20000 --duration 10 [--connections 50] [--seed 1] [--server dist/server.js] [profile me …]
+//   npm run bench -- --users 20000 --duration 10 [--posts P] [--connections 50] [--seed 1] [--server dist/server.js] [profile me …]
 // The dataset is built once per size and seed with `npm run seed` and kept in data/bench/. Each server runs in
 // its own process pinned to core 0 and the load generator (autocannon) to core 1, when `taskset` exists.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -13,6 +13,7 @@ const { values, positionals } = parseArgs({
   options: {
     users: { type: 'string', default: '20000' },
     follows: { type: 'string' },
+    posts: { type: 'string' },
     seed: { type: 'string', default: '1' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
@@ -21,6 +22,8 @@ const { values, positionals } = parseArgs({
 })
 const USERS = Number(values.users)
 const FOLLOWS = Number(values.follows ?? USERS * 10)
+/** Posts to seed; the seed's default (users / 10) when not given. */
+const POSTS = values.posts === undefined ? undefined : Number(values.posts)
 const DURATION = Number(values.duration)
 const CONNECTIONS = Number(values.connections)
 const PINNED = spawnSync('taskset', ['-c', '0', 'true']).status === 0
@@ -89,14 +92,24 @@ async function freePort(): Promise<number> {
 
 function dataset(): string {
   const dir = resolve('data/bench')
-  const file = join(dir, `users${USERS}-follows${FOLLOWS}-seed${values.seed}.sqlite`)
+  const posts = POSTS === undefined ? '' : `-posts${POSTS}`
+  const file = join(dir, `users${USERS}-follows${FOLLOWS}${posts}-seed${values.seed}.sqlite`)
   if (existsSync(file)) return file
   mkdirSync(dir, { recursive: true })
   const partial = `${file}.partial`
   for (const suffix of ['', '-wal', '-shm']) rmSync(partial + suffix, { force: true })
   const seeded = spawnSync(
     process.execPath,
-    ['dist/cli/seed.js', '--users', String(USERS), '--follows', String(FOLLOWS), '--seed', values.seed!],
+    [
+      'dist/cli/seed.js',
+      '--users',
+      String(USERS),
+      '--follows',
+      String(FOLLOWS),
+      ...(POSTS === undefined ? [] : ['--posts', String(POSTS)]),
+      '--seed',
+      values.seed!,
+    ],
     {
       env: { ...process.env, DATABASE_URL: `sqlite:${partial}` },
       stdio: 'inherit',
@@ -170,7 +183,7 @@ const scenarios: Scenario[] = [
   },
 ]
 
-function row(name: string, result: Result, bareRps: number, limitRps: number): string {
+function row(name: string, result: Result, bareRps: number, limitRps: number, profileRps?: number): string {
   const cells = [
     name.padEnd(14),
     result.rps.toFixed(0).padStart(8),
@@ -178,6 +191,7 @@ function row(name: string, result: Result, bareRps: number, limitRps: number): s
     `${result.p99}`.padStart(6),
     (result.rps / bareRps).toFixed(2).padStart(8),
     (result.rps / limitRps).toFixed(2).padStart(9),
+    (profileRps === undefined ? '' : (result.rps / profileRps).toFixed(2)).padStart(11),
     String(result.non2xx).padStart(7),
   ]
   return cells.join('  ')
@@ -203,7 +217,7 @@ async function main(): Promise<void> {
       `${PINNED ? 'server on core 0, load on core 1' : 'not pinned (no taskset)'}; server ${values.server}`,
   )
   console.log(
-    `${'scenario'.padEnd(14)}  ${'req/s'.padStart(8)}  ${'p50'.padStart(6)}  ${'p99'.padStart(6)}  ${'÷ bare'.padStart(8)}  ${'÷ limit'.padStart(9)}  ${'non-2xx'.padStart(7)}`,
+    `${'scenario'.padEnd(14)}  ${'req/s'.padStart(8)}  ${'p50'.padStart(6)}  ${'p99'.padStart(6)}  ${'÷ bare'.padStart(8)}  ${'÷ limit'.padStart(9)}  ${'÷ profile'.padStart(11)}  ${'non-2xx'.padStart(7)}`,
   )
   console.log(row('(a) bare json', bare, bare.rps, limit.rps))
   console.log(row('(b) limit', limit, bare.rps, limit.rps))
@@ -221,6 +235,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ username: 'user000001', password: 'password123' }),
     })
     const { access } = (await login.json()) as { access: string }
+    let profileRps: number | undefined
     for (const scenario of scenarios.filter((s) => wanted(s.name))) {
       if (scenario.optional) {
         const probe = await fetch(`${server.base}${scenario.paths[0]}`, {
@@ -231,7 +246,9 @@ async function main(): Promise<void> {
           continue
         }
       }
-      console.log(row(scenario.name, load(server.base, scenario, access), bare.rps, limit.rps))
+      const result = load(server.base, scenario, access)
+      if (scenario.name === 'profile') profileRps = result.rps
+      console.log(row(scenario.name, result, bare.rps, limit.rps, profileRps))
     }
   } finally {
     await stop(server.child)

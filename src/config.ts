@@ -131,7 +131,7 @@ function parseHttpLimits(env: NodeJS.ProcessEnv): HttpLimits {
     requestTimeoutMs,
     headersTimeoutMs,
     keepAliveTimeoutMs: parseMillis('KEEP_ALIVE_TIMEOUT', env.KEEP_ALIVE_TIMEOUT, 72_000),
-    maxRequestsPerSocket: parseInteger('MAX_REQUESTS_PER_SOCKET', env.MAX_REQUESTS_PER_SOCKET, 100, 1, 1_000_000),
+    maxRequestsPerSocket: parseInteger('MAX_REQUESTS_PER_SOCKET', env.MAX_REQUESTS_PER_SOCKET, 1000, 1, 1_000_000),
   }
 }
 
