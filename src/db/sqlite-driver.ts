@@ -1,4 +1,4 @@
-import type { Database as SqliteDatabase, Statement } from 'better-sqlite3'
+import type { Database as SqliteDatabase } from 'better-sqlite3'
 import {
   CompiledQuery,
   SelectQueryNode,
@@ -10,9 +10,7 @@ import {
   type TransactionSettings,
 } from 'kysely'
 import type { SqliteReader } from './sqlite-reader.js'
-
-/** Statements kept prepared per database; the app builds far fewer distinct SQL texts than this. */
-export const STATEMENT_CACHE_SIZE = 500
+import { STATEMENT_CACHE_SIZE, StatementCache } from './statement-cache.js'
 
 /**
  * Kysely's SQLite dialect with a driver that keeps prepared statements: Kysely's own driver calls
@@ -107,12 +105,14 @@ function quoteIdentifier(name: string): string {
 
 /** Executes through an LRU map of prepared statements keyed by SQL text. */
 export class CachingSqliteConnection implements DatabaseConnection {
-  readonly #statements = new Map<string, Statement>()
+  readonly #statements: StatementCache
 
   constructor(
     private readonly database: SqliteDatabase,
-    private readonly cacheSize: number,
-  ) {}
+    cacheSize: number,
+  ) {
+    this.#statements = new StatementCache(database, cacheSize)
+  }
 
   get cachedStatements(): number {
     return this.#statements.size
@@ -123,7 +123,7 @@ export class CachingSqliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const stmt = this.#statement(compiledQuery.sql)
+    const stmt = this.#statements.get(compiledQuery.sql)
     const parameters = compiledQuery.parameters as unknown[]
     if (stmt.reader) return { rows: stmt.all(parameters) as R[] }
     const { changes, lastInsertRowid } = stmt.run(parameters)
@@ -139,22 +139,6 @@ export class CachingSqliteConnection implements DatabaseConnection {
     if (!SelectQueryNode.is(compiledQuery.query)) throw new Error('Sqlite driver only supports streaming of select queries')
     const stmt = this.database.prepare(compiledQuery.sql)
     for (const row of stmt.iterate(compiledQuery.parameters as unknown[])) yield { rows: [row as R] }
-  }
-
-  #statement(sqlText: string): Statement {
-    const cached = this.#statements.get(sqlText)
-    if (cached !== undefined) {
-      // Most recently used last: the first key is the one to evict.
-      this.#statements.delete(sqlText)
-      this.#statements.set(sqlText, cached)
-      return cached
-    }
-    // `prepare` throws on bad SQL before anything is cached; a statement whose run fails is reset by
-    // better-sqlite3 and stays reusable.
-    const stmt = this.database.prepare(sqlText)
-    this.#statements.set(sqlText, stmt)
-    if (this.#statements.size > this.cacheSize) this.#statements.delete(this.#statements.keys().next().value!)
-    return stmt
   }
 }
 

@@ -1,4 +1,5 @@
 import SqliteDatabase, { type Database, type Statement } from 'better-sqlite3'
+import { StatementCache } from './statement-cache.js'
 
 /**
  * A second, query-only connection to a SQLite file, for single-statement reads outside any transaction.
@@ -9,28 +10,18 @@ import SqliteDatabase, { type Database, type Statement } from 'better-sqlite3'
  */
 export class SqliteReader {
   readonly #database: Database
-  readonly #statements = new Map<string, Statement>()
+  readonly #statements: StatementCache
 
-  constructor(
-    filename: string,
-    private readonly cacheSize = 500,
-  ) {
+  constructor(filename: string) {
     this.#database = new SqliteDatabase(filename, { fileMustExist: true })
     this.#database.pragma('busy_timeout = 5000')
     this.#database.pragma('query_only = ON')
+    this.#statements = new StatementCache(this.#database)
   }
 
-  /** The statement for one SQL text, prepared on first use; the least recently used go beyond `cacheSize`. */
+  /** The statement for one SQL text, prepared on first use (least recently used ones are dropped). */
   statement(sqlText: string): Statement {
-    let statement = this.#statements.get(sqlText)
-    if (statement === undefined) {
-      statement = this.#database.prepare(sqlText)
-      if (this.#statements.size >= this.cacheSize) this.#statements.delete(this.#statements.keys().next().value!)
-    } else {
-      this.#statements.delete(sqlText)
-    }
-    this.#statements.set(sqlText, statement)
-    return statement
+    return this.#statements.get(sqlText)
   }
 
   close(): void {

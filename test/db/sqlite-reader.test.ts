@@ -3,30 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { sql, type Insertable } from 'kysely'
+import { sql } from 'kysely'
 import { connect, sqliteReader, type Db } from '../../src/db/connect.js'
-import type { UsersTable } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { preparedRead } from '../../src/db/prepared.js'
 import { inTransaction } from '../../src/db/transaction.js'
 import { DIALECT, register, useTestApp } from '../helper.js'
+import { userRow } from '../support/index.js'
 
 // On a SQLite file, reads outside transactions run on a second, query-only connection. They must see
 // every commit at once, nothing uncommitted, and never wait for a transaction in progress.
 const skip = DIALECT !== 'sqlite'
-
-function user(name: string): Insertable<UsersTable> {
-  const now = new Date().toISOString()
-  return {
-    username: name,
-    username_key: name,
-    email: `${name}@example.com`,
-    email_key: `${name}@example.com`,
-    password_hash: 'x',
-    created_at: now,
-    updated_at: now,
-  }
-}
 
 async function fileDb(): Promise<Db> {
   const dir = mkdtempSync(join(tmpdir(), 'careers-reader-'))
@@ -53,7 +40,7 @@ describe('the query-only SQLite connection', { skip }, () => {
 
   it('sees each commit at once, nothing uncommitted, and does not wait for an open transaction', async () => {
     const db = await fileDb()
-    await db.insertInto('users').values(user('first')).execute()
+    await db.insertInto('users').values(userRow('first')).execute()
     assert.deepEqual(await usernames(db), ['first'])
     assert.deepEqual(await byKey(db, 'first'), [{ id: 1, username: 'first' }])
 
@@ -62,7 +49,7 @@ describe('the query-only SQLite connection', { skip }, () => {
     let inserted!: () => void
     const written = new Promise<void>((resolve) => (inserted = resolve))
     const transaction = inTransaction(db, async (trx) => {
-      await trx.insertInto('users').values(user('second')).execute()
+      await trx.insertInto('users').values(userRow('second')).execute()
       assert.deepEqual((await trx.selectFrom('users').select('username').orderBy('id').execute()).length, 2)
       inserted()
       await held
@@ -78,7 +65,7 @@ describe('the query-only SQLite connection', { skip }, () => {
 
     await assert.rejects(
       inTransaction(db, async (trx) => {
-        await trx.insertInto('users').values(user('third')).execute()
+        await trx.insertInto('users').values(userRow('third')).execute()
         throw new Error('changed my mind')
       }),
       /changed my mind/,

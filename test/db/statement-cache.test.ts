@@ -1,32 +1,20 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, sql, type Insertable } from 'kysely'
+import { Kysely, sql } from 'kysely'
 import { connect } from '../../src/db/connect.js'
-import type { Database, UsersTable } from '../../src/db/database.js'
+import type { Database } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { CachingSqliteDialect, type CachingSqliteConnection } from '../../src/db/sqlite-driver.js'
 import { inTransaction } from '../../src/db/transaction.js'
 import { DIALECT, register, useTestApp } from '../helper.js'
+import { userRow } from '../support/index.js'
 
 // The SQLite driver keeps prepared statements; everything Kysely's own driver guarantees must still hold.
 const skip = DIALECT !== 'sqlite'
 
 async function cachedStatements(db: Kysely<Database>): Promise<number> {
   return db.getExecutor().provideConnection(async (connection) => (connection as CachingSqliteConnection).cachedStatements)
-}
-
-function user(name: string): Insertable<UsersTable> {
-  const now = new Date().toISOString()
-  return {
-    username: name,
-    username_key: name,
-    email: `${name}@example.com`,
-    email_key: `${name}@example.com`,
-    password_hash: 'x',
-    created_at: now,
-    updated_at: now,
-  }
 }
 
 describe('the SQLite statement cache', { skip }, () => {
@@ -48,14 +36,14 @@ describe('the SQLite statement cache', { skip }, () => {
     await migrateToLatest(db)
     await assert.rejects(
       inTransaction(db, async (trx) => {
-        await trx.insertInto('users').values(user('first')).execute()
-        await trx.insertInto('users').values(user('first')).execute()
+        await trx.insertInto('users').values(userRow('first')).execute()
+        await trx.insertInto('users').values(userRow('first')).execute()
       }),
       /UNIQUE/,
     )
     assert.equal((await db.selectFrom('users').select('id').execute()).length, 0)
     await inTransaction(db, async (trx) => {
-      await trx.insertInto('users').values(user('second')).execute()
+      await trx.insertInto('users').values(userRow('second')).execute()
     })
     assert.equal((await db.selectFrom('users').select('id').execute()).length, 1)
     await db.destroy()
@@ -64,9 +52,9 @@ describe('the SQLite statement cache', { skip }, () => {
   it('is not poisoned by a failing statement: the same SQL runs again, and bad SQL is never cached', async () => {
     const db = connect({ dialect: 'sqlite', filename: ':memory:' })
     await migrateToLatest(db)
-    await db.insertInto('users').values(user('taken')).execute()
-    for (let i = 0; i < 3; i++) await assert.rejects(db.insertInto('users').values(user('taken')).execute(), /UNIQUE/)
-    await db.insertInto('users').values(user('fresh')).execute()
+    await db.insertInto('users').values(userRow('taken')).execute()
+    for (let i = 0; i < 3; i++) await assert.rejects(db.insertInto('users').values(userRow('taken')).execute(), /UNIQUE/)
+    await db.insertInto('users').values(userRow('fresh')).execute()
     const before = await cachedStatements(db)
     await assert.rejects(sql`select nope from nowhere`.execute(db), /no such table/)
     assert.equal(await cachedStatements(db), before)

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../src/app.js'
-import { connect } from '../../src/db/connect.js'
 import { call, newPost } from '../posts/posts.helpers.js'
-import { buildTestApp, DIALECT, register, uniqueName, useTestApp, type TestApp } from '../support/index.js'
+import { register, uniqueName, useTestApp, twoAppsOnOneDatabase } from '../support/index.js'
 
 const ctx = useTestApp()
 
@@ -106,27 +101,8 @@ describe('cached search counts of the posts list', () => {
 })
 
 describe('two app instances on one database (posts)', () => {
-  const opened: Array<() => Promise<void>> = []
-  after(async () => {
-    for (const close of opened.reverse()) await close()
-  })
-
-  async function twoApps(): Promise<[TestApp, FastifyInstance]> {
-    let env: Record<string, string> = {}
-    if (DIALECT === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'careers-posts-'))
-      opened.push(async () => rmSync(dir, { recursive: true, force: true }))
-      env = { DATABASE_URL: `sqlite:${join(dir, 'shared.sqlite')}` }
-    }
-    const first = await buildTestApp(env)
-    opened.push(() => first.close())
-    const second = await buildApp({ config: first.config, db: connect(first.config.database) })
-    opened.push(() => second.close())
-    return [first, second]
-  }
-
-  it('see each other’s writes in totals and cached search counts immediately', async () => {
-    const [first, second] = await twoApps()
+  it('see each other’s writes in totals and cached search counts immediately', async (t) => {
+    const [first, second] = await twoAppsOnOneDatabase(t)
     const tag = uniqueName('Pw').toLowerCase()
     const author = await register(first.app)
     const searches: Array<Record<string, string>> = [

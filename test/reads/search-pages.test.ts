@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../src/app.js'
-import { connect } from '../../src/db/connect.js'
-import { buildTestApp, DIALECT, register, setActive, uniqueName, useTestApp } from '../support/index.js'
+import { register, setActive, uniqueName, useTestApp, twoAppsOnOneDatabase, updateMe } from '../support/index.js'
 
 // A filtered page's ids are cached for the users table's generation; its rows are read fresh each time.
 const ctx = useTestApp()
@@ -19,11 +14,6 @@ async function page(app: FastifyInstance, query: Record<string, string>): Promis
   return body.users.map((user: { username: string }) => user.username)
 }
 
-async function patch(app: FastifyInstance, auth: { authorization: string }, payload: Record<string, unknown>): Promise<void> {
-  const response = await app.inject({ method: 'PATCH', url: '/careers/users/me/update/', headers: auth, payload })
-  assert.equal(response.statusCode, 200, response.body)
-}
-
 describe('cached pages of a search', () => {
   it('follow registrations, updates in and out of the match, reordering and deactivation at once', async () => {
     const tag = uniqueName('Sp').toLowerCase()
@@ -34,9 +24,9 @@ describe('cached pages of a search', () => {
     const c = await register(ctx.app, { first_name: 'Abe', bio: tag })
     assert.deepEqual(await page(ctx.app, query), [c.username, a.username])
     assert.deepEqual(await page(ctx.app, { ...query, batch_number: '1' }), [b.username])
-    await patch(ctx.app, a.auth, { first_name: 'Dee' })
+    await updateMe(ctx.app, a.auth, { first_name: 'Dee' })
     assert.deepEqual(await page(ctx.app, query), [c.username, b.username])
-    await patch(ctx.app, c.auth, { bio: 'nothing to see' })
+    await updateMe(ctx.app, c.auth, { bio: 'nothing to see' })
     assert.deepEqual(await page(ctx.app, query), [b.username, a.username])
     await setActive(ctx.db, b.id, false)
     assert.deepEqual(await page(ctx.app, query), [a.username])
@@ -48,7 +38,7 @@ describe('cached pages of a search', () => {
     const tag = uniqueName('Av').toLowerCase()
     const account = await register(ctx.app, { last_name: tag })
     assert.deepEqual(await page(ctx.app, { last_name: tag }), [account.username])
-    await patch(ctx.app, account.auth, { avatar: 'https://example.com/a.png' })
+    await updateMe(ctx.app, account.auth, { avatar: 'https://example.com/a.png' })
     const response = await ctx.app.inject({ method: 'GET', url: '/careers/users/', query: { last_name: tag } })
     assert.equal(response.json().users[0].avatar, 'https://example.com/a.png')
   })
@@ -64,7 +54,7 @@ describe('cached pages of the whole list', () => {
     }
     const account = await register(ctx.app)
     assert.equal((await first()).username, account.username)
-    await patch(ctx.app, account.auth, { avatar: 'https://example.com/b.png', first_name: 'Zed' })
+    await updateMe(ctx.app, account.auth, { avatar: 'https://example.com/b.png', first_name: 'Zed' })
     assert.deepEqual([(await first()).avatar, (await first()).first_name], ['https://example.com/b.png', 'Zed'])
     await setActive(ctx.db, account.id, false)
     assert.notEqual((await first()).username, account.username)
@@ -74,27 +64,13 @@ describe('cached pages of the whole list', () => {
 })
 
 describe('cached search pages in two app instances on one database', () => {
-  const opened: Array<() => Promise<void>> = []
-  after(async () => {
-    for (const close of opened.reverse()) await close()
-  })
-
-  it('see each other’s writes at once', async () => {
-    let env: Record<string, string> = {}
-    if (DIALECT === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'careers-pages-'))
-      opened.push(async () => rmSync(dir, { recursive: true, force: true }))
-      env = { DATABASE_URL: `sqlite:${join(dir, 'shared.sqlite')}` }
-    }
-    const first = await buildTestApp(env)
-    opened.push(() => first.close())
-    const second = await buildApp({ config: first.config, db: connect(first.config.database) })
-    opened.push(() => second.close())
+  it('see each other’s writes at once', async (t) => {
+    const [first, second] = await twoAppsOnOneDatabase(t)
     const tag = uniqueName('Tp').toLowerCase()
     for (const app of [first.app, second]) assert.deepEqual(await page(app, { search: tag }), [])
     const account = await register(first.app, { bio: tag })
     for (const app of [second, first.app]) assert.deepEqual(await page(app, { search: tag }), [account.username])
-    await patch(second, account.auth, { bio: 'gone' })
+    await updateMe(second, account.auth, { bio: 'gone' })
     for (const app of [first.app, second]) assert.deepEqual(await page(app, { search: tag }), [])
   })
 })

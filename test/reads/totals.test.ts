@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
-import { buildApp } from '../../src/app.js'
-import { connect } from '../../src/db/connect.js'
-import { buildTestApp, DIALECT, register, setActive, uniqueName, useTestApp, type TestApp } from '../support/index.js'
+import { register, setActive, uniqueName, useTestApp, twoAppsOnOneDatabase, updateMe } from '../support/index.js'
 
 const ctx = useTestApp()
 const LIST = '/careers/users/'
@@ -22,11 +17,6 @@ async function batchInfo(app: FastifyInstance, query: Record<string, string> = {
   const response = await app.inject({ method: 'GET', url: LIST, query })
   assert.equal(response.statusCode, 200, response.body)
   return response.json().batch_info
-}
-
-async function patch(app: FastifyInstance, auth: { authorization: string }, payload: Record<string, unknown>): Promise<void> {
-  const response = await app.inject({ method: 'PATCH', url: '/careers/users/me/update/', headers: auth, payload })
-  assert.equal(response.statusCode, 200, response.body)
 }
 
 describe('stored total of the users list', () => {
@@ -65,7 +55,7 @@ describe('stored total of the users list', () => {
     const [a, b] = [await register(ctx.app), await register(ctx.app)]
     const before = await batchInfo(ctx.app)
     await ctx.app.inject({ method: 'POST', url: '/careers/users/follow/', headers: a.auth, payload: { following: b.id } })
-    await patch(ctx.app, a.auth, { avatar: 'https://example.com/a.png' })
+    await updateMe(ctx.app, a.auth, { avatar: 'https://example.com/a.png' })
     assert.deepEqual(await batchInfo(ctx.app), before)
   })
 })
@@ -91,11 +81,11 @@ describe('cached search counts', () => {
       (await batchInfo(ctx.app, { search: tag, first_name: tag })).total_users,
     ]
     assert.deepEqual(await counts(), [0, 0, 0, 0])
-    await patch(ctx.app, account.auth, { first_name: tag })
+    await updateMe(ctx.app, account.auth, { first_name: tag })
     assert.deepEqual(await counts(), [1, 1, 0, 1])
-    await patch(ctx.app, account.auth, { first_name: '', last_name: `Mc${tag}` })
+    await updateMe(ctx.app, account.auth, { first_name: '', last_name: `Mc${tag}` })
     assert.deepEqual(await counts(), [1, 0, 1, 0])
-    await patch(ctx.app, account.auth, { last_name: '', bio: tag })
+    await updateMe(ctx.app, account.auth, { last_name: '', bio: tag })
     assert.deepEqual(await counts(), [1, 0, 0, 0])
     await setActive(ctx.db, account.id, false)
     assert.deepEqual(await counts(), [0, 0, 0, 0])
@@ -121,27 +111,8 @@ describe('cached search counts', () => {
 })
 
 describe('two app instances on one database', () => {
-  const opened: Array<() => Promise<void>> = []
-  after(async () => {
-    for (const close of opened.reverse()) await close()
-  })
-
-  async function twoApps(): Promise<[TestApp, FastifyInstance]> {
-    let env: Record<string, string> = {}
-    if (DIALECT === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'careers-reads-'))
-      opened.push(async () => rmSync(dir, { recursive: true, force: true }))
-      env = { DATABASE_URL: `sqlite:${join(dir, 'shared.sqlite')}` }
-    }
-    const first = await buildTestApp(env)
-    opened.push(() => first.close())
-    const second = await buildApp({ config: first.config, db: connect(first.config.database) })
-    opened.push(() => second.close())
-    return [first, second]
-  }
-
-  it('see each other’s writes in totals and cached search counts immediately', async () => {
-    const [first, second] = await twoApps()
+  it('see each other’s writes in totals and cached search counts immediately', async (t) => {
+    const [first, second] = await twoAppsOnOneDatabase(t)
     const tag = uniqueName('Tw').toLowerCase()
     const searches: Array<Record<string, string>> = [{ search: tag }, { search: tag.slice(0, 2) }, { last_name: tag }]
     // Fill both processes' caches.
@@ -154,7 +125,7 @@ describe('two app instances on one database', () => {
       assert.equal((await batchInfo(app)).total_users, 1)
       for (const query of searches) assert.equal((await batchInfo(app, query)).total_users, 1)
     }
-    await patch(second, account.auth, { last_name: 'Other' })
+    await updateMe(second, account.auth, { last_name: 'Other' })
     for (const app of [first.app, second]) {
       for (const query of searches) assert.equal((await batchInfo(app, query)).total_users, 0)
     }

@@ -61,3 +61,13 @@ export function otherCase(username: string): string {
 export function getMe(app: FastifyInstance, access: string): Promise<LightMyRequestResponse> {
   return app.inject({ method: 'GET', url: '/careers/users/me/', headers: { authorization: `Bearer ${access}` } })
 }
+
+/** PATCH me/update/ as `auth`, expecting 200. */
+export async function updateMe(
+  app: FastifyInstance,
+  auth: { authorization: string },
+  payload: Record<string, unknown>,
+): Promise<void> {
+  const response = await app.inject({ method: 'PATCH', url: '/careers/users/me/update/', headers: auth, payload })
+  assert.equal(response.statusCode, 200, response.body)
+}

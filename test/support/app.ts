@@ -77,6 +77,20 @@ export async function build(
   return testApp
 }
 
+/**
+ * Two app instances on one fresh database, as two processes of one deployment would be (each with its own
+ * connections and caches); both closed when the test ends.
+ */
+export async function twoAppsOnOneDatabase(t: Pick<TestContext, 'after'>): Promise<[TestApp, FastifyInstance]> {
+  const first = await buildTestApp()
+  const second = await buildApp({ config: first.config, db: connect(first.config.database) })
+  t.after(async () => {
+    await second.close()
+    await first.close()
+  })
+  return [first, second]
+}
+
 /** One app per test file: built before the first test, closed after the last. */
 export function useTestApp(env: Record<string, string> = {}): TestApp {
   const holder = {} as TestApp

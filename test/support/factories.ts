@@ -1,6 +1,7 @@
 import { hash } from '@node-rs/argon2'
-import { sql } from 'kysely'
+import { sql, type Insertable } from 'kysely'
 import type { Db } from '../../src/db/connect.js'
+import type { UsersTable } from '../../src/db/database.js'
 import { PASSWORD } from './app.js'
 import { uniqueName } from './accounts.js'
 
@@ -116,4 +117,18 @@ export async function setActive(db: Db, userId: number, active: boolean): Promis
     .set({ is_active: sql.lit(active) })
     .where('id', '=', userId)
     .execute()
+}
+
+/** One users row as the database stores it, for tests that insert through Kysely below the app. */
+export function userRow(name: string): Insertable<UsersTable> {
+  const now = new Date().toISOString()
+  return {
+    username: name,
+    username_key: name,
+    email: `${name}@example.com`,
+    email_key: `${name}@example.com`,
+    password_hash: 'x',
+    created_at: now,
+    updated_at: now,
+  }
 }

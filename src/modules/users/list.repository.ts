@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
 import { sqlDialect, type Db, type SqlDialect } from '../../db/connect.js'
 import type { Database } from '../../db/database.js'
-import { preparedRead } from '../../db/prepared.js'
+import { preparedVariants } from '../../db/prepared.js'
 import { countCache, pageCache, readTotals } from '../../db/totals.js'
 
 export type OrderField = 'username' | 'created_at' | 'first_name' | 'last_name'
@@ -96,28 +96,25 @@ async function filteredPage(
     .execute()
 }
 
-type PageRead = (db: Db, offset: number) => Promise<UserSummary[]>
-const unfilteredPages = new Map<string, PageRead>()
-
 /**
  * A page of every active user in one ordering, compiled once per ordering and page size: the ids from the
  * ordering's covering index, then their rows. The page size is written into the SQL, because SQLite walks
  * an index with a literal LIMIT at half the cost of a bound one; sizes are 1–100, so there are few texts.
  */
-function unfilteredPage(query: UserListQuery): PageRead {
-  const key = `${query.orderBy}:${query.descending}:${query.limit}`
-  let read = unfilteredPages.get(key)
-  if (read === undefined) {
-    const direction = query.descending ? 'desc' : 'asc'
-    read = preparedRead((db: Db, offset: number) => {
-      const order = orderExpression(sqlDialect(db), query.orderBy)
+const unfilteredPage = preparedVariants(
+  ({ orderBy, descending, limit }: Pick<UserListQuery, 'orderBy' | 'descending' | 'limit'>) =>
+    `${orderBy}:${descending}:${limit}`,
+  ({ orderBy, descending, limit }) =>
+    (db: Db, offset: number) => {
+      const direction = descending ? 'desc' : 'asc'
+      const order = orderExpression(sqlDialect(db), orderBy)
       const ids = db
         .selectFrom('users')
         .select('users.id')
         .where('users.is_active', '=', sql.lit(true))
         .orderBy(order, direction)
         .orderBy('users.id', 'asc')
-        .limit(sql.lit(query.limit))
+        .limit(sql.lit(limit))
         .offset(offset)
       return db
         .selectFrom('users')
@@ -125,11 +122,8 @@ function unfilteredPage(query: UserListQuery): PageRead {
         .where('users.id', 'in', ids)
         .orderBy(order, direction)
         .orderBy('users.id', 'asc')
-    })
-    unfilteredPages.set(key, read)
-  }
-  return read
-}
+    },
+)
 
 function hasFilters(query: UserListQuery): boolean {
   return Boolean(query.search || query.firstName || query.lastName)
