@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
-import pino from 'pino'
 import type { Config } from './config.js'
 import type { Db } from './db/connect.js'
+import { BatchedLogDestination } from './lib/log-lines.js'
 import { createValidatorCompiler } from './lib/validation.js'
 import { accountRoutes, loginAccountKey } from './modules/account/index.js'
 import { authModule, createTokenService, resolveSession } from './modules/auth/index.js'
@@ -28,9 +28,9 @@ export interface AppOptions {
 
 export async function buildApp({ config, db, logStream }: AppOptions): Promise<FastifyInstance> {
   if (config.jwtSecret === undefined) throw new Error('buildApp needs a resolved JWT secret (see resolveJwtSecret)')
-  // Asynchronous, buffered standard output: a write per line cost a fifth of the throughput. Lines are
-  // written once 4 KiB have gathered, or within a second (the timer below), and on close.
-  const destination = logStream ?? pino.destination({ sync: false, minLength: 4096 })
+  // Asynchronous, batched standard output: a write per line cost a fifth of the throughput. Lines are
+  // written once 8 KiB have gathered, or within a second, and on close.
+  const destination = logStream ?? new BatchedLogDestination(LOG_FLUSH_INTERVAL_MS)
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -72,14 +72,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
     )
     done()
   })
-  if (destination !== logStream) {
-    const buffered = destination as pino.DestinationStream & { flush(): void; flushSync(): void }
-    const flusher = setInterval(() => flushLog(() => buffered.flush()), LOG_FLUSH_INTERVAL_MS).unref()
-    app.addHook('onClose', async () => {
-      clearInterval(flusher)
-      flushLog(() => buffered.flushSync())
-    })
-  }
+  if (destination instanceof BatchedLogDestination) app.addHook('onClose', async () => destination.close())
   const routes = trackRoutes(app)
 
   await app.register(http, { maxRequestsPerSocket: config.http.maxRequestsPerSocket })
@@ -115,11 +108,3 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
 }
 
 const LOG_FLUSH_INTERVAL_MS = 1000
-
-function flushLog(flush: () => void): void {
-  try {
-    flush()
-  } catch {
-    // Not open yet (nothing was written): nothing to flush.
-  }
-}
