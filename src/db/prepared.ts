@@ -13,8 +13,10 @@ interface Plan {
   sql: string
   /** Each parameter of the compiled query: an argument's index, or a value fixed in the query. */
   parameters: (Slot | { value: unknown })[]
-  /** On a SQLite file: the statement, prepared once on the query-only connection. */
+  /** On a SQLite file: the statement, prepared once on the query-only connection, answering arrays. */
   statement: Statement | undefined
+  /** The statement's column names, in the order of its arrays. */
+  columns: string[]
 }
 
 /**
@@ -33,19 +35,23 @@ export function preparedRead<A extends unknown[], R>(
     if (found === undefined) {
       const slots = Array.from({ length: MAX_ARGUMENTS }, (_unused, index) => new Slot(index))
       const compiled = build(db, ...(slots as unknown as A)).compile()
+      // Arrays, turned into objects here: better-sqlite3 builds each row object property by property from
+      // C++, 0.6 µs a row of ten columns, three times what the same object costs in JavaScript.
+      const statement = sqliteReader(db)?.ownStatement(compiled.sql).raw(true)
       found = {
         sql: compiled.sql,
         parameters: compiled.parameters.map((value) => (value instanceof Slot ? value : { value })),
-        statement: sqliteReader(db)?.statement(compiled.sql),
+        statement,
+        columns: statement?.columns().map((column) => column.name) ?? [],
       }
       plans.set(db, found)
     }
     return found
   }
   return async (db, ...args) => {
-    const { sql, parameters, statement } = plan(db)
+    const { sql, parameters, statement, columns } = plan(db)
     const values = parameters.map((parameter) => (parameter instanceof Slot ? args[parameter.index] : parameter.value))
-    if (statement !== undefined) return statement.all(values) as R[]
+    if (statement !== undefined) return objectsOf(statement.all(values) as unknown[][], columns) as R[]
     const result = await db.executeQuery<R>(CompiledQuery.raw(sql, values))
     return result.rows
   }
@@ -66,4 +72,15 @@ export function preparedVariants<V, A extends unknown[], R>(
     if (read === undefined) reads.set(name, (read = preparedRead(build(variant))))
     return read
   }
+}
+
+function objectsOf(rows: unknown[][], columns: string[]): Record<string, unknown>[] {
+  const objects = new Array<Record<string, unknown>>(rows.length)
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index]!
+    const object: Record<string, unknown> = {}
+    for (let column = 0; column < columns.length; column++) object[columns[column]!] = row[column]
+    objects[index] = object
+  }
+  return objects
 }

@@ -24,6 +24,11 @@ export class SqliteReader {
     return this.#statements.get(sqlText)
   }
 
+  /** A statement of the caller's own, outside the shared cache (so that it may be switched to raw rows). */
+  ownStatement(sqlText: string): Statement {
+    return this.#database.prepare(sqlText)
+  }
+
   close(): void {
     this.#statements.clear()
     this.#database.close()
