@@ -7,6 +7,7 @@ import {
   keys,
   pagedLists,
   register,
+  setActive,
   useTestApp,
   type Account,
 } from '../support/index.js'
@@ -106,5 +107,32 @@ describe('paging of the follow lists', () => {
 
   it('never shows an email', async () => {
     for (const list of pagedLists(ctx.app, hub)) assertNoEmail(await list.get(''), hub, ...others)
+  })
+
+  it('drops a deactivated user from every page and the count, and pages stay contiguous; back when reactivated', async () => {
+    const pagesOf = async (list: ReturnType<typeof pagedLists>[number]) => {
+      const pages: number[][] = []
+      let count: number | undefined
+      for (const number of [0, 1, 2]) {
+        const json = (await list.get(`?batch_size=2&batch_number=${number}`)).json()
+        count = json.count
+        pages.push(json.results.map(list.idOf))
+      }
+      return { count, pages }
+    }
+    const gone = others[2]!
+    await setActive(ctx.db, gone.id, false)
+    try {
+      const left = newestFirst.filter((id) => id !== gone.id)
+      for (const list of pagedLists(ctx.app, hub)) {
+        assert.deepEqual(await pagesOf(list), { count: 4, pages: [left.slice(0, 2), left.slice(2, 4), []] }, list.name)
+      }
+    } finally {
+      await setActive(ctx.db, gone.id, true)
+    }
+    for (const list of pagedLists(ctx.app, hub)) {
+      const pages = [newestFirst.slice(0, 2), newestFirst.slice(2, 4), newestFirst.slice(4)]
+      assert.deepEqual(await pagesOf(list), { count: 5, pages }, list.name)
+    }
   })
 })
