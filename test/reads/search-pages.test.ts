@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { FastifyInstance } from 'fastify'
-import { register, setActive, uniqueName, useTestApp, twoAppsOnOneDatabase, updateMe } from '../support/index.js'
+import { followOk, register, setActive, uniqueName, useTestApp, twoAppsOnOneDatabase, updateMe } from '../support/index.js'
 
 // A filtered page's ids are cached for the users table's generation; its rows are read fresh each time.
 const ctx = useTestApp()
@@ -41,6 +41,45 @@ describe('cached pages of a search', () => {
     await updateMe(ctx.app, account.auth, { avatar: 'https://example.com/a.png' })
     const response = await ctx.app.inject({ method: 'GET', url: '/careers/users/', query: { last_name: tag } })
     assert.equal(response.json().users[0].avatar, 'https://example.com/a.png')
+  })
+})
+
+describe('anonymous answers of a cached page', () => {
+  it('are the same JSON for every anonymous caller, and never carry a viewer’s is_following', async () => {
+    const tag = uniqueName('Sh').toLowerCase()
+    const viewer = await register(ctx.app, { last_name: tag, first_name: 'Ann' })
+    const other = await register(ctx.app, { last_name: tag, first_name: 'Bob' })
+    await followOk(ctx.app, viewer, other)
+    const query = { last_name: tag, ordering: 'first_name' }
+    const anonymous = async () => {
+      const response = await ctx.app.inject({ method: 'GET', url: '/careers/users/', query })
+      assert.equal(response.statusCode, 200)
+      assert.equal(response.headers['content-type'], 'application/json; charset=utf-8')
+      return response
+    }
+    const first = await anonymous()
+    assert.deepEqual(
+      first.json().users.map((user: { is_following: boolean }) => user.is_following),
+      [false, false],
+    )
+    const mine = await ctx.app.inject({ method: 'GET', url: '/careers/users/', query, headers: viewer.auth })
+    assert.deepEqual(
+      mine.json().users.map((user: { is_following: boolean }) => user.is_following),
+      [false, true],
+    )
+    const again = await anonymous()
+    assert.equal(again.body, first.body)
+    assert.deepEqual(again.json().batch_info, {
+      current_batch: 0,
+      batch_size: 10,
+      total_users: 2,
+      total_batches: 1,
+      users_in_current_batch: 2,
+    })
+    // Another page size over the same rows is another body.
+    const small = await ctx.app.inject({ method: 'GET', url: '/careers/users/', query: { ...query, batch_size: '1' } })
+    assert.deepEqual(small.json().batch_info.batch_size, 1)
+    assert.equal(small.json().users.length, 1)
   })
 })
 

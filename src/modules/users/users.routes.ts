@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { FieldErrorCollector } from '../../errors.js'
 import { readBatch, type Batch } from '../../lib/paging.js'
+import { SerializedBodies } from '../../lib/serialized-bodies.js'
 import { bearerAuth, errorResponses, UsernameParams } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
 import type { OrderField } from './list.repository.js'
@@ -24,6 +25,9 @@ export interface UsersRoutesOptions {
 
 const LIST_LIMITS = { defaultSize: 10, maxSize: 100 }
 
+/** Anonymous list and search answers, serialized once per cached page (see searchUsers). */
+const listBodies = new SerializedBodies()
+
 const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { followedAmong }) => {
   app.get(
     '/',
@@ -38,9 +42,9 @@ const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, {
         response: { 200: UsersListResponse, ...errorResponses(400, 401) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { batch, orderBy, descending } = readListQuery(request.query)
-      const { total, users } = await searchUsers(
+      const { total, users, shared } = await searchUsers(
         app.db,
         {
           search: request.query.search,
@@ -54,7 +58,7 @@ const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, {
         request.user?.id ?? null,
         followedAmong,
       )
-      return {
+      const body = () => ({
         message: 'Users retrieved successfully',
         users,
         batch_info: {
@@ -64,7 +68,9 @@ const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, {
           total_batches: Math.ceil(total / batch.size),
           users_in_current_batch: users.length,
         },
-      }
+      })
+      if (!shared) return body()
+      return listBodies.send(reply, users, `${batch.number}:${batch.size}:${total}`, body)
     },
   )
 

@@ -33,23 +33,33 @@ export async function profileFromPath(db: Db, username: string, viewer: Caller |
   return user
 }
 
+/** The listed users of one cached page as every anonymous caller sees them: one shared array per page. */
+const anonymousPages = new WeakMap<readonly UserSummary[], ListedUser[]>()
+
+/**
+ * A page of users with `is_following` from the viewer's side. `shared` says the array is the same one for
+ * every anonymous caller of this page and data (callers must not modify it), so whatever is derived from it
+ * may be kept as long as it lives.
+ */
 export async function searchUsers(
   db: Db,
   query: UserListQuery,
   viewerId: number | null,
   followedAmong: FollowedAmong,
-): Promise<{ total: number; users: ListedUser[] }> {
+): Promise<{ total: number; users: ListedUser[]; shared: boolean }> {
   const { total, users } = await listUsers(db, query)
-  const followed =
-    viewerId === null || users.length === 0
-      ? new Set<number>()
-      : await followedAmong(
-          db,
-          viewerId,
-          users.map((user) => user.id),
-        )
+  if (viewerId === null || users.length === 0) {
+    let listed = anonymousPages.get(users)
+    if (listed === undefined) anonymousPages.set(users, (listed = users.map((user) => ({ ...user, is_following: false }))))
+    return { total, users: listed, shared: true }
+  }
+  const followed = await followedAmong(
+    db,
+    viewerId,
+    users.map((user) => user.id),
+  )
   // New objects: the listed rows may be a cached page shared by every request.
-  return { total, users: users.map((user) => ({ ...user, is_following: followed.has(user.id) })) }
+  return { total, users: users.map((user) => ({ ...user, is_following: followed.has(user.id) })), shared: false }
 }
 
 export async function changeProfile(db: Db, userId: number, changes: ProfileChanges): Promise<Profile> {
