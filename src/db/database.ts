@@ -23,6 +23,8 @@ export interface UsersTable {
   posts_count: Generated<number>
   likes_received: Generated<number>
   comments_received: Generated<number>
+  /** Moved by triggers whenever the set of users this one follows changes (migration 0009). */
+  follows_version: Generated<number>
   created_at: Timestamp
   updated_at: Timestamp
 }

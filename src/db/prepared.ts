@@ -2,7 +2,8 @@ import { CompiledQuery, type Compilable } from 'kysely'
 import type { Statement } from 'better-sqlite3'
 import { sqliteReader, type Db } from './connect.js'
 
-const MAX_ARGUMENTS = 16
+// A viewer and a page of up to 100 ids, with room to spare.
+const MAX_ARGUMENTS = 128
 
 /** Stands for the nth argument of a prepared read while its query is compiled. */
 class Slot {

@@ -74,6 +74,11 @@ export function pageCache<T>(db: Db, table: string): GenerationCache<readonly T[
   return generationCache<readonly T[]>(db, `page:${table}`)
 }
 
+/** Any other value derived from a table (a feed page's ids and total), by key. */
+export function valueCache<T>(db: Db, name: string): GenerationCache<T> {
+  return generationCache<T>(db, `value:${name}`)
+}
+
 /** Recounts the stored totals from the rows, for bulk loads that bypass the triggers (the seed). */
 export async function recountTotals(db: Db): Promise<void> {
   await db

@@ -1,21 +1,61 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.js'
 import { preparedRead, preparedVariants } from '../../db/prepared.js'
+import { valueCache } from '../../db/totals.js'
 import type { Page } from './posts.repository.js'
-import { postViewsOf, toPostView, type PostView } from './views.repository.js'
+import { postViewsByIds, type PostView } from './views.repository.js'
+
+interface FeedPage {
+  total: number
+  ids: number[]
+}
 
 /**
  * My posts and those of everyone I follow, newest first. The total is the stored `posts_count` of those
  * users (O(people I follow)), never a count over their posts. The page's ids come from the authors' index
- * entries alone (no post or user row is read for the posts before the page), then its rows are read.
+ * entries alone, then only the page's rows are read, with their counters and my likes as they are now.
+ *
+ * The total and the ids depend only on whom I follow and on which posts exist: they are cached under my
+ * `follows_version` and the posts table's generation (both moved by triggers in the writers' transactions,
+ * read here before anything is computed), so a follow, an unfollow, a new or deleted post shows at once, in
+ * every process.
  */
 export async function feed(db: Db, userId: number, page: Page): Promise<{ total: number; posts: PostView[] }> {
+  const [versions] = await feedVersions(db, userId)
+  const { total, ids } =
+    versions === undefined
+      ? await feedPage(db, userId, page)
+      : await cachedFeedPage(db, userId, page, Number(versions.follows_version), Number(versions.generation))
+  if (ids.length === 0) return { total, posts: [] }
+  const byId = new Map((await postViewsByIds(db, ids, userId)).map((post) => [post.id, post]))
+  return { total, posts: ids.flatMap((id) => byId.get(id) ?? []) }
+}
+
+async function cachedFeedPage(db: Db, userId: number, page: Page, followsVersion: number, generation: number): Promise<FeedPage> {
+  const cache = valueCache<FeedPage>(db, 'feed')
+  const key = `${userId}:${followsVersion}:${page.limit}:${page.offset}`
+  let found = cache.get(key, generation)
+  if (found === undefined) cache.set(key, generation, (found = await feedPage(db, userId, page)))
+  return found
+}
+
+async function feedPage(db: Db, userId: number, page: Page): Promise<FeedPage> {
   const [row] = await feedTotal(db, userId)
   const total = Number(row?.total ?? 0)
-  if (page.offset >= total) return { total, posts: [] }
-  const rows = await feedPage(page.limit)(db, userId, page.offset)
-  return { total, posts: rows.map(toPostView) }
+  if (page.offset >= total) return { total, ids: [] }
+  const rows = await feedIds(page.limit)(db, userId, page.offset)
+  return { total, ids: rows.map((row) => Number(row.id)) }
 }
+
+const feedVersions = preparedRead((db: Db, userId: number) =>
+  db
+    .selectFrom('users')
+    .where('users.id', '=', userId)
+    .select((eb) => [
+      'users.follows_version',
+      eb.selectFrom('table_totals').select('table_totals.generation').where('table_totals.name', '=', 'posts').as('generation'),
+    ]),
+)
 
 const feedTotal = preparedRead((db: Db, userId: number) =>
   db
@@ -24,19 +64,17 @@ const feedTotal = preparedRead((db: Db, userId: number) =>
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('posts_count'), sql.lit(0)).as('total')),
 )
 
-const feedPage = preparedVariants(
+const feedIds = preparedVariants(
   (limit: number) => String(limit),
-  (limit) => (db: Db, userId: number, offset: number) => {
-    const ids = db
+  (limit) => (db: Db, userId: number, offset: number) =>
+    db
       .selectFrom('posts')
-      .select(['posts.id as page_id', 'posts.created_at as page_key'])
+      .select('posts.id')
       .where('posts.author_id', 'in', feedAuthors(userId))
       .orderBy('posts.created_at', 'desc')
       .orderBy('posts.id', 'desc')
       .limit(sql.lit(limit)) // literal: SQLite walks an index with it at half the cost of a bound LIMIT
-      .offset(offset)
-    return postViewsOf(db, ids, userId).orderBy('page.page_key', 'desc').orderBy('page.page_id', 'desc')
-  },
+      .offset(offset),
 )
 
 /**

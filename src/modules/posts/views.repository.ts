@@ -1,6 +1,7 @@
 import { sql, type AliasableExpression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
 import type { Db } from '../../db/connect.js'
 import type { Database, PostType } from '../../db/database.js'
+import { preparedVariants } from '../../db/prepared.js'
 
 export interface PostView {
   id: number
@@ -37,6 +38,22 @@ export function postViews(db: Db, viewerId: number | null) {
     .select(POST_VIEW_COLUMNS)
     .select((eb) => likedBy(eb, viewerId).as('is_liked'))
 }
+
+/**
+ * The views of the posts with these ids, in no particular order (a deleted one is left out): prepared once
+ * per number of ids.
+ */
+export async function postViewsByIds(db: Db, ids: readonly number[], viewerId: number): Promise<PostView[]> {
+  const rows = await viewsByIds(ids.length)(db, viewerId, ...ids)
+  return rows.map(toPostView)
+}
+
+const viewsByIds = preparedVariants(
+  (count: number) => String(count),
+  (count) =>
+    (db: Db, viewerId: number, ...ids: number[]) =>
+      postViews(db, viewerId).where('posts.id', 'in', ids.slice(0, count)),
+)
 
 const POST_VIEW_COLUMNS = [
   'posts.id',
