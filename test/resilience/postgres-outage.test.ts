@@ -6,8 +6,8 @@ import pg from 'pg'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { connect } from '../../src/db/connect.js'
-import { migrateToLatest } from '../../src/db/migrate.js'
 import { DIALECT, JWT_SECRET, register } from '../helper.js'
+import { migrateTestDatabase } from '../support/app.js'
 import { Relay } from './relay.js'
 
 // PostgreSQL connections cut (reset) and frozen by a relay between the app and the server: the process
@@ -32,9 +32,18 @@ before(async () => {
     await admin.end()
   }
   relay = new Relay(base.hostname, Number(base.port || 5432))
-  const url = new URL(base)
+  const direct = new URL(base)
+  direct.searchParams.set('options', `-c search_path=${schema},public`)
+  // Migrated directly, with the usual timeouts: the 1 s ones below are for the outage, not for queueing behind
+  // other test files' migrations.
+  const migrator = connect(loadConfig({ DATABASE_URL: direct.toString(), JWT_SECRET }).database)
+  try {
+    await migrateTestDatabase(migrator)
+  } finally {
+    await migrator.destroy()
+  }
+  const url = new URL(direct)
   url.host = `127.0.0.1:${await relay.listen()}`
-  url.searchParams.set('options', `-c search_path=${schema},public`)
   const config = loadConfig({
     DATABASE_URL: url.toString(),
     JWT_SECRET,
@@ -44,9 +53,7 @@ before(async () => {
     DATABASE_QUERY_TIMEOUT: '1s',
     READY_TIMEOUT: '500ms',
   })
-  const db = connect(config.database)
-  await migrateToLatest(db)
-  app = await buildApp({ config, db })
+  app = await buildApp({ config, db: connect(config.database) })
   await app.ready()
 })
 
