@@ -25,6 +25,8 @@ export interface UsersTable {
   comments_received: Generated<number>
   /** Moved by triggers whenever the set of users this one follows changes (migration 0009). */
   follows_version: Generated<number>
+  /** Moved by triggers whenever the set of this user's followers changes (migration 0009). */
+  followers_version: Generated<number>
   created_at: Timestamp
   updated_at: Timestamp
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { register, setActive, useTestApp, type Account } from '../support/index.js'
+import { followOk, register, setActive, twoAppsOnOneDatabase, updateMe, useTestApp, type Account } from '../support/index.js'
 
 const ctx = useTestApp()
 
@@ -87,5 +87,69 @@ describe('followers and following lists', () => {
     )
     const anonymous = await get(`/careers/users/${star.username}/followers/`)
     assert.ok(anonymous.results.every((user) => user.is_following === false))
+  })
+})
+
+describe('cached anonymous pages of followers and following', () => {
+  const ids = (list: { results: Array<Record<string, unknown>> }) => list.results.map((user) => user.id)
+
+  it('show a follow, an unfollow, a follow again (back on top), a rename and a deactivation on the next read', async () => {
+    const star = await register(ctx.app)
+    const [a, b] = [await register(ctx.app), await register(ctx.app)]
+    const followers = `/careers/users/${star.username}/followers/`
+    assert.deepEqual(await get(followers), { count: 0, results: [] })
+    await follow(a, star)
+    await follow(b, star)
+    assert.deepEqual(ids(await get(followers)), [b.id, a.id])
+    // The same count as before, in another order: the version, not the count, tells them apart.
+    await unfollow(a, star)
+    await follow(a, star)
+    assert.deepEqual(ids(await get(followers)), [a.id, b.id])
+    await updateMe(ctx.app, b.auth, { first_name: 'Renamed', avatar: 'https://example.com/b.png' })
+    const renamed = (await get(followers)).results[1]!
+    assert.deepEqual([renamed.first_name, renamed.avatar], ['Renamed', 'https://example.com/b.png'])
+    await setActive(ctx.db, a.id, false)
+    assert.deepEqual(await get(followers).then((list) => [list.count, ids(list)]), [1, [b.id]])
+    await setActive(ctx.db, a.id, true)
+    assert.deepEqual(ids(await get(followers)), [a.id, b.id])
+
+    const following = `/careers/users/${a.username}/following/`
+    assert.deepEqual(ids(await get(following)), [star.id])
+    await follow(a, b)
+    assert.deepEqual(ids(await get(following)), [b.id, star.id])
+    // Written straight into the table: the version still moves (trigger).
+    await ctx.db.deleteFrom('follows').where('follower_id', '=', a.id).where('following_id', '=', b.id).execute()
+    assert.deepEqual(ids(await get(following)), [star.id])
+  })
+
+  it('are the same JSON for every anonymous caller and never carry a viewer’s is_following', async () => {
+    const star = await register(ctx.app)
+    const fan = await register(ctx.app)
+    const viewer = await register(ctx.app)
+    await follow(fan, star)
+    await follow(viewer, fan)
+    const url = `/careers/users/${star.username}/followers/`
+    const first = await ctx.app.inject({ method: 'GET', url })
+    assert.equal(first.headers['content-type'], 'application/json; charset=utf-8')
+    assert.equal((await get(url, viewer)).results[0]!.is_following, true)
+    const again = await ctx.app.inject({ method: 'GET', url })
+    assert.equal(again.body, first.body)
+    assert.deepEqual(again.json().results[0].is_following, false)
+  })
+
+  it('in two app instances on one database see each other’s follows at once', async (t) => {
+    const [one, other] = await twoAppsOnOneDatabase(t)
+    const star = await register(one.app)
+    const fan = await register(one.app)
+    const url = `/careers/users/${star.username}/followers/`
+    const read = async (app: typeof other) => (await app.inject({ method: 'GET', url })).json()
+    for (const app of [one.app, other]) assert.deepEqual(await read(app), { count: 0, results: [] })
+    await followOk(other, fan, star)
+    for (const app of [one.app, other]) assert.deepEqual((await read(app)).count, 1)
+    assert.equal(
+      (await other.inject({ method: 'DELETE', url: `/careers/users/${star.username}/unfollow/`, headers: fan.auth })).statusCode,
+      200,
+    )
+    for (const app of [one.app, other]) assert.deepEqual(await read(app), { count: 0, results: [] })
   })
 })

@@ -1,6 +1,5 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.js'
-import { preparedVariants } from '../../db/prepared.js'
 import { readTotals } from '../../db/totals.js'
 import { moveCounters, type CounterMove, type Trx } from '../../db/transaction.js'
 
@@ -11,15 +10,6 @@ export interface FollowView {
   follower_username: string
   following_username: string
   created_at: string
-}
-
-export interface ConnectionRow {
-  id: number
-  username: string
-  first_name: string
-  last_name: string
-  avatar: string | null
-  is_following: boolean
 }
 
 export interface Page {
@@ -132,96 +122,6 @@ export async function listFollowsMadeBy(
     .limit(sql.lit(page.limit)) // literal: SQLite walks an index with it at half the cost of a bound LIMIT
     .execute()
   return { count, results: results.map((row) => ({ ...row, id: Number(row.id) })) }
-}
-
-function sideColumns(side: 'followers' | 'following') {
-  return side === 'followers' ? (['following_id', 'follower_id'] as const) : (['follower_id', 'following_id'] as const)
-}
-
-type PageVariant = { side: 'followers' | 'following'; limit: number; allActive: boolean }
-
-/**
- * A page of one side of a user's follows, compiled once per side, page size and whether every user is
- * active. When every user is, the entries before the page are skipped on the (side, created_at, id, other)
- * index alone and only the page's users are read; otherwise each entry's user is checked as it is counted.
- */
-const connectionsPage = preparedVariants(
-  ({ side, limit, allActive }: PageVariant) => `${side}:${limit}:${allActive}`,
-  ({ side, limit, allActive }) => {
-    const [anchor, other] = sideColumns(side)
-    const columns = ['users.id', 'users.username', 'users.first_name', 'users.last_name', 'users.avatar'] as const
-    return (db: Db, userId: number, offset: number) => {
-      if (!allActive)
-        return db
-          .selectFrom('follows')
-          .innerJoin('users', 'users.id', `follows.${other}`)
-          .where(`follows.${anchor}`, '=', userId)
-          .where('users.is_active', '=', sql.lit(true))
-          .select(columns)
-          .orderBy('follows.created_at', 'desc')
-          .orderBy('follows.id', 'desc')
-          .limit(sql.lit(limit)) // literal: SQLite walks an index with it at half the cost of a bound LIMIT
-          .offset(offset)
-      const page = db
-        .selectFrom('follows')
-        .where(`follows.${anchor}`, '=', userId)
-        .select([`follows.${other} as page_user`, 'follows.created_at as page_time', 'follows.id as page_id'])
-        .orderBy('follows.created_at', 'desc')
-        .orderBy('follows.id', 'desc')
-        .limit(sql.lit(limit))
-        .offset(offset)
-      return (
-        db
-          .selectFrom(page.as('page'))
-          .innerJoin('users', 'users.id', 'page.page_user')
-          // Still checked: a user deactivated since the totals were read drops out of the page.
-          .where('users.is_active', '=', sql.lit(true))
-          .select(columns)
-          .orderBy('page.page_time', 'desc')
-          .orderBy('page.page_id', 'desc')
-      )
-    }
-  },
-)
-
-/**
- * Users on one side of a user's follows (its followers, or whom it follows), newest follow first, paged through
- * the (side, created_at, id, other) index; `storedCount` is that user's stored count for the side.
- */
-export async function listConnections(
-  db: Db,
-  user: { id: number; storedCount: number },
-  side: 'followers' | 'following',
-  viewerId: number | null,
-  page: Page,
-): Promise<{ count: number; results: ConnectionRow[] }> {
-  const allActive = (await readTotals(db, 'users')).inactive === 0
-  const count = allActive ? user.storedCount : await countActiveConnections(db, user.id, side)
-  if (page.offset >= count) return { count, results: [] }
-  const rows = await connectionsPage({ side, limit: page.limit, allActive })(db, user.id, page.offset)
-  const followed =
-    viewerId === null || rows.length === 0
-      ? new Set<number>()
-      : await followedAmong(
-          db,
-          viewerId,
-          rows.map((row) => row.id),
-        )
-  const results = rows as ConnectionRow[]
-  for (const row of results) row.is_following = followed.has(row.id)
-  return { count, results }
-}
-
-async function countActiveConnections(db: Db, userId: number, side: 'followers' | 'following'): Promise<number> {
-  const [anchor, other] = sideColumns(side)
-  const row = await db
-    .selectFrom('follows')
-    .innerJoin('users', 'users.id', `follows.${other}`)
-    .where(`follows.${anchor}`, '=', userId)
-    .where('users.is_active', '=', sql.lit(true))
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow()
-  return Number(row.count)
 }
 
 function followViews(db: Db) {

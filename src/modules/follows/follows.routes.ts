@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { FieldErrorCollector } from '../../errors.js'
 import { readBatch, type Batch } from '../../lib/paging.js'
+import { SerializedBodies } from '../../lib/serialized-bodies.js'
 import { bearerAuth, errorResponses, Message, UsernameParams } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
 import { profileFromPath } from '../users/index.js'
@@ -8,6 +9,9 @@ import { Follow, FollowBody, FollowList, PagingQuery, UserSummaryList } from './
 import { follow, listConnections, listFollowsMadeBy, unfollow } from './follows.service.js'
 
 const LIST_LIMITS = { defaultSize: 100, maxSize: 1000 }
+
+/** Anonymous follower and following pages, serialized once per cached page (see listConnections). */
+const connectionBodies = new SerializedBodies()
 
 const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -80,11 +84,19 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           response: { 200: UserSummaryList, ...errorResponses(400, 401, 404) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const page = readPage(request.query)
         const user = await profileFromPath(app.db, request.params.username, request.user)
         const storedCount = side === 'followers' ? user.followers_count : user.following_count
-        return listConnections(app.db, { id: user.id, storedCount }, side, request.user?.id ?? null, page)
+        const { count, results, shared } = await listConnections(
+          app.db,
+          { id: user.id, storedCount },
+          side,
+          request.user?.id ?? null,
+          page,
+        )
+        if (!shared) return { count, results }
+        return connectionBodies.send(reply, results, String(count), () => ({ count, results }))
       },
     )
   }

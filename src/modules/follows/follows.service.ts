@@ -42,4 +42,5 @@ export async function unfollow(db: Db, followerId: number, target: { id: number;
 }
 
 // Reads hold no rules beyond their query: the routes reach them through the service all the same.
-export { listConnections, listFollowsMadeBy } from './follows.repository.js'
+export { listConnections } from './connections.repository.js'
+export { listFollowsMadeBy } from './follows.repository.js'
