@@ -72,6 +72,22 @@ describe('seeding', () => {
     const profile = await app.inject({ method: 'GET', url: '/careers/users/user000001/' })
     assert.equal(profile.json().followers_count, first[0]!.followers_count)
 
+    // The follows triggers are on again after the load: a follow moves both users' versions.
+    const versions = () =>
+      db
+        .selectFrom('users')
+        .select(['follows_version', 'followers_version'])
+        .where('id', 'in', [299, 300])
+        .orderBy('id')
+        .execute()
+    await db.deleteFrom('follows').where('follower_id', '=', 299).where('following_id', '=', 300).execute()
+    const before = await versions()
+    await db.insertInto('follows').values({ follower_id: 299, following_id: 300, created_at: new Date().toISOString() }).execute()
+    const moved = await versions()
+    assert.equal(Number(moved[0]!.follows_version) - Number(before[0]!.follows_version), 1)
+    assert.equal(Number(moved[1]!.followers_version) - Number(before[1]!.followers_version), 1)
+    await db.deleteFrom('follows').where('follower_id', '=', 299).where('following_id', '=', 300).execute()
+
     await wipe(db)
     await seedDatabase(db, options)
     const again = await db
