@@ -11,12 +11,14 @@ import { StatementCache } from './statement-cache.js'
 export class SqliteReader {
   readonly #database: Database
   readonly #statements: StatementCache
+  readonly #rawStatements: StatementCache
 
   constructor(filename: string) {
     this.#database = new SqliteDatabase(filename, { fileMustExist: true })
     this.#database.pragma('busy_timeout = 5000')
     this.#database.pragma('query_only = ON')
     this.#statements = new StatementCache(this.#database)
+    this.#rawStatements = new StatementCache(this.#database, undefined, (statement) => statement.raw(true))
   }
 
   /** The statement for one SQL text, prepared on first use (least recently used ones are dropped). */
@@ -24,13 +26,14 @@ export class SqliteReader {
     return this.#statements.get(sqlText)
   }
 
-  /** A statement of the caller's own, outside the shared cache (so that it may be switched to raw rows). */
-  ownStatement(sqlText: string): Statement {
-    return this.#database.prepare(sqlText)
+  /** Like `statement`, answering each row as an array of its columns' values (from a cache of its own). */
+  rawStatement(sqlText: string): Statement {
+    return this.#rawStatements.get(sqlText)
   }
 
   close(): void {
     this.#statements.clear()
+    this.#rawStatements.clear()
     this.#database.close()
   }
 }

@@ -10,6 +10,8 @@ export class StatementCache {
   constructor(
     private readonly database: Database,
     private readonly capacity = STATEMENT_CACHE_SIZE,
+    /** Applied to each statement once, when it is prepared (e.g. switching it to raw rows). */
+    private readonly setUp: (statement: Statement) => Statement = (statement) => statement,
   ) {}
 
   get size(): number {
@@ -23,7 +25,7 @@ export class StatementCache {
   get(sqlText: string): Statement {
     let statement = this.#statements.get(sqlText)
     if (statement === undefined) {
-      statement = this.database.prepare(sqlText)
+      statement = this.setUp(this.database.prepare(sqlText))
       if (this.#statements.size >= this.capacity) this.#statements.delete(this.#statements.keys().next().value!)
     } else {
       // Most recently used last: the first key is the one to evict.

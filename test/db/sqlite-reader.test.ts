@@ -114,4 +114,32 @@ describe('prepared reads', () => {
     assert.equal((await app.inject({ method: 'GET', url: path })).json().bio, 'now')
     assert.equal((await app.inject({ method: 'GET', url: '/careers/users/me/', headers: account.auth })).json().bio, 'now')
   })
+
+  it('keep answering when more shapes are used than the statement cache holds (bounded memory)', async () => {
+    const { app } = testApp
+    const [star, fan] = [await register(app), await register(app)]
+    const follow = await app.inject({
+      method: 'POST',
+      url: '/careers/users/follow/',
+      headers: fan.auth,
+      payload: { following: star.id },
+    })
+    assert.equal(follow.statusCode, 201)
+    // Every page size is a prepared read of its own: 520 of them evict the first ones from the cache of 500.
+    for (let size = 1; size <= 520; size++) {
+      const response = await app.inject({ method: 'GET', url: `/careers/users/${star.username}/followers/?batch_size=${size}` })
+      assert.deepEqual(
+        response.json().results.map((user: { id: number }) => user.id),
+        [fan.id],
+        `batch_size=${size}`,
+      )
+    }
+    // A registration moves the users generation: the cached page is gone and the evicted statement runs again.
+    await register(app)
+    const first = await app.inject({ method: 'GET', url: `/careers/users/${star.username}/followers/?batch_size=1` })
+    assert.deepEqual(
+      first.json().results.map((user: { id: number }) => user.id),
+      [fan.id],
+    )
+  })
 })
