@@ -80,6 +80,10 @@ function likedBy(eb: ExpressionBuilder<Database, 'posts' | 'users'>, viewerId: n
   )
 }
 
+/** A row as read (a fresh object of its own, never a shared or cached one), converted in place. */
 export function toPostView(row: Omit<PostView, 'is_liked'> & { is_liked: unknown }): PostView {
-  return { ...row, id: Number(row.id), is_liked: Boolean(row.is_liked) }
+  const view = row as PostView
+  view.id = Number(row.id)
+  view.is_liked = Boolean(row.is_liked)
+  return view
 }
