@@ -40,6 +40,15 @@ export class GenerationCache<T> {
     return entry.value
   }
 
+  /** The value for `key` and `generation`, computed (and kept) on a miss. */
+  async through(key: string, generation: number, compute: () => Promise<T>): Promise<T> {
+    const found = this.get(key, generation)
+    if (found !== undefined) return found
+    const value = await compute()
+    this.set(key, generation, value)
+    return value
+  }
+
   set(key: string, generation: number, value: T): void {
     const current = this.entries.get(key)
     // A slower request must not replace a newer generation's value with an older one.

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/connect.js'
 import { preparedRead, preparedVariants } from '../../db/prepared.js'
 import { valueCache } from '../../db/totals.js'
+import { markFollowing } from '../../lib/following-marks.js'
 import { followedAmong, type Page } from './follows.repository.js'
 
 type Side = 'followers' | 'following'
@@ -18,17 +19,14 @@ export interface ConnectionRow extends ConnectionSummary {
   is_following: boolean
 }
 
-/** The rows of one cached page as every anonymous caller sees them: one shared array per page. */
-const anonymousPages = new WeakMap<readonly ConnectionSummary[], ConnectionRow[]>()
-
 /**
  * Users on one side of a user's follows (its followers, or whom it follows), newest follow first, paged through
  * the (side, created_at, id, other) index; `storedCount` is that user's stored count for the side.
  *
  * When every user is active, the stored count is exact and a page is cached under the users table's
  * generation (moved by any change of a shown column or of `is_active`) and the user's version for the side
- * (moved by every follow or unfollow on that side), both read before anything is computed. `shared` says the
- * results are one array for every anonymous caller of this page and data (callers must not modify it).
+ * (moved by every follow or unfollow on that side), both read before anything is computed. `shared` as in
+ * `markFollowing`.
  */
 export async function listConnections(
   db: Db,
@@ -41,53 +39,32 @@ export async function listConnections(
   const allActive = versions !== undefined && Number(versions.inactive) === 0
   const count = allActive ? user.storedCount : await countActiveConnections(db, user.id, side)
   if (page.offset >= count) return { count, results: [], shared: false }
+  const read = () => connectionsPage({ side, limit: page.limit, allActive })(db, user.id, page.offset)
   let rows: readonly ConnectionSummary[]
   if (allActive) {
-    const cache = valueCache<readonly ConnectionSummary[]>(db, 'connections')
     const version = side === 'followers' ? versions.followers_version : versions.follows_version
     const key = `${side}:${user.id}:${version}:${page.limit}:${page.offset}`
-    const generation = Number(versions.generation)
-    const cached = cache.get(key, generation)
-    if (cached === undefined)
-      cache.set(key, generation, (rows = await connectionsPage({ side, limit: page.limit, allActive })(db, user.id, page.offset)))
-    else rows = cached
+    rows = await valueCache<readonly ConnectionSummary[]>(db, 'connections').through(key, Number(versions.generation), read)
   } else {
-    rows = await connectionsPage({ side, limit: page.limit, allActive })(db, user.id, page.offset)
+    rows = await read()
   }
-  if (viewerId === null) {
-    let results = anonymousPages.get(rows)
-    if (results === undefined) anonymousPages.set(rows, (results = rows.map((row) => ({ ...row, is_following: false }))))
-    return { count, results, shared: true }
-  }
-  const followed =
-    rows.length === 0
-      ? new Set<number>()
-      : await followedAmong(
-          db,
-          viewerId,
-          rows.map((row) => row.id),
-        )
-  // New objects: the rows may be a cached page shared by every request.
-  return { count, results: rows.map((row) => ({ ...row, is_following: followed.has(row.id) })), shared: false }
+  const marked = await markFollowing(rows, viewerId, (viewer, ids) => followedAmong(db, viewer, ids))
+  return { count, results: marked.rows, shared: marked.shared }
 }
 
 const pageVersions = preparedRead((db: Db, userId: number) =>
   db
     .selectFrom('users')
+    .innerJoin('table_totals', (join) => join.on('table_totals.name', '=', sql.lit('users')))
     .where('users.id', '=', userId)
-    .select((eb) => [
-      'users.follows_version',
-      'users.followers_version',
-      eb.selectFrom('table_totals').select('table_totals.generation').where('table_totals.name', '=', 'users').as('generation'),
-      eb.selectFrom('table_totals').select('table_totals.inactive').where('table_totals.name', '=', 'users').as('inactive'),
-    ]),
+    .select(['users.follows_version', 'users.followers_version', 'table_totals.generation', 'table_totals.inactive']),
 )
 
-function sideColumns(side: 'followers' | 'following') {
+function sideColumns(side: Side) {
   return side === 'followers' ? (['following_id', 'follower_id'] as const) : (['follower_id', 'following_id'] as const)
 }
 
-type PageVariant = { side: 'followers' | 'following'; limit: number; allActive: boolean }
+type PageVariant = { side: Side; limit: number; allActive: boolean }
 
 /**
  * A page of one side of a user's follows, compiled once per side, page size and whether every user is
@@ -101,11 +78,7 @@ const connectionsPage = preparedVariants(
     const columns = ['users.id', 'users.username', 'users.first_name', 'users.last_name', 'users.avatar'] as const
     return (db: Db, userId: number, offset: number) => {
       if (!allActive)
-        return db
-          .selectFrom('follows')
-          .innerJoin('users', 'users.id', `follows.${other}`)
-          .where(`follows.${anchor}`, '=', userId)
-          .where('users.is_active', '=', sql.lit(true))
+        return activeConnections(db, side, userId)
           .select(columns)
           .orderBy('follows.created_at', 'desc')
           .orderBy('follows.id', 'desc')
@@ -133,14 +106,19 @@ const connectionsPage = preparedVariants(
   },
 )
 
-async function countActiveConnections(db: Db, userId: number, side: 'followers' | 'following'): Promise<number> {
+async function countActiveConnections(db: Db, userId: number, side: Side): Promise<number> {
+  const row = await activeConnections(db, side, userId)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
+/** The follows on one side of a user whose other side is active, joined to that other user. */
+function activeConnections(db: Db, side: Side, userId: number) {
   const [anchor, other] = sideColumns(side)
-  const row = await db
+  return db
     .selectFrom('follows')
     .innerJoin('users', 'users.id', `follows.${other}`)
     .where(`follows.${anchor}`, '=', userId)
     .where('users.is_active', '=', sql.lit(true))
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow()
-  return Number(row.count)
 }

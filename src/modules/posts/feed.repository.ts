@@ -32,11 +32,8 @@ export async function feed(db: Db, userId: number, page: Page): Promise<{ total:
 }
 
 async function cachedFeedPage(db: Db, userId: number, page: Page, followsVersion: number, generation: number): Promise<FeedPage> {
-  const cache = valueCache<FeedPage>(db, 'feed')
   const key = `${userId}:${followsVersion}:${page.limit}:${page.offset}`
-  let found = cache.get(key, generation)
-  if (found === undefined) cache.set(key, generation, (found = await feedPage(db, userId, page)))
-  return found
+  return valueCache<FeedPage>(db, 'feed').through(key, generation, () => feedPage(db, userId, page))
 }
 
 async function feedPage(db: Db, userId: number, page: Page): Promise<FeedPage> {

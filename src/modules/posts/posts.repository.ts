@@ -163,14 +163,10 @@ async function countPosts(db: Db, query: PostListQuery): Promise<number> {
     return query.authors.reduce((sum, author) => sum + Number(author.posts_count), 0)
   // The generation is read before counting, so a count is never stored under a newer generation than its snapshot.
   const totals = await readTotals(db, 'posts')
-  if (!query.search) return totals.total
-  const cache = countCache(db, 'posts')
-  const key = JSON.stringify([foldCase(query.search), (query.authors ?? []).map((author) => author.id).sort((a, b) => a - b)])
-  const cached = cache.get(key, totals.generation)
-  if (cached !== undefined) return cached
-  const count = await countMatches(db, query, query.search)
-  cache.set(key, totals.generation, count)
-  return count
+  const term = query.search
+  if (!term) return totals.total
+  const key = JSON.stringify([foldCase(term), (query.authors ?? []).map((author) => author.id).sort((a, b) => a - b)])
+  return countCache(db, 'posts').through(key, totals.generation, () => countMatches(db, query, term))
 }
 
 /** ASCII terms fold case (both dialects match ASCII case-insensitively); others stay exact. */

@@ -38,29 +38,18 @@ const SUMMARY_COLUMNS = ['users.id', 'users.username', 'users.first_name', 'user
 export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: number; users: readonly UserSummary[] }> {
   const dialect = sqlDialect(db)
   const totals = await readTotals(db, 'users')
-  let total = totals.total
-  if (hasFilters(query)) {
-    const cache = countCache(db, 'users')
-    const key = filterKey(query)
-    const cached = cache.get(key, totals.generation)
-    if (cached === undefined) {
-      total = await countMatches(db, dialect, query, totals.inactive)
-      cache.set(key, totals.generation, total)
-    } else {
-      total = cached
-    }
-  }
+  const total = hasFilters(query)
+    ? await countCache(db, 'users').through(filterKey(query), totals.generation, () =>
+        countMatches(db, dialect, query, totals.inactive),
+      )
+    : totals.total
   if (query.offset >= total || total === 0) return { total, users: [] }
   // Every column of a listed user bumps the generation when it changes (migrations 0005 and 0007).
   const pages = pageCache<UserSummary>(db, 'users')
   const pageKey = `${filterKey(query)}:${query.orderBy}:${query.descending}:${query.limit}:${query.offset}`
-  let users = pages.get(pageKey, totals.generation)
-  if (users === undefined) {
-    users = hasFilters(query)
-      ? await filteredPage(db, dialect, query, { total, all: totals.total })
-      : await unfilteredPage(query)(db, query.offset)
-    pages.set(pageKey, totals.generation, users)
-  }
+  const users = await pages.through(pageKey, totals.generation, async () =>
+    hasFilters(query) ? filteredPage(db, dialect, query, { total, all: totals.total }) : unfilteredPage(query)(db, query.offset),
+  )
   return { total, users }
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connect.js'
 import { constraintFieldError } from '../../db/transaction.js'
 import { notAuthenticated, notFound, ValidationError } from '../../errors.js'
+import { markFollowing } from '../../lib/following-marks.js'
 import type { Caller } from '../../plugins/auth.js'
 import {
   emailTakenByAnother,
@@ -33,14 +34,7 @@ export async function profileFromPath(db: Db, username: string, viewer: Caller |
   return user
 }
 
-/** The listed users of one cached page as every anonymous caller sees them: one shared array per page. */
-const anonymousPages = new WeakMap<readonly UserSummary[], ListedUser[]>()
-
-/**
- * A page of users with `is_following` from the viewer's side. `shared` says the array is the same one for
- * every anonymous caller of this page and data (callers must not modify it), so whatever is derived from it
- * may be kept as long as it lives.
- */
+/** A page of users with `is_following` from the viewer's side; `shared` as in `markFollowing`. */
 export async function searchUsers(
   db: Db,
   query: UserListQuery,
@@ -48,18 +42,8 @@ export async function searchUsers(
   followedAmong: FollowedAmong,
 ): Promise<{ total: number; users: ListedUser[]; shared: boolean }> {
   const { total, users } = await listUsers(db, query)
-  if (viewerId === null || users.length === 0) {
-    let listed = anonymousPages.get(users)
-    if (listed === undefined) anonymousPages.set(users, (listed = users.map((user) => ({ ...user, is_following: false }))))
-    return { total, users: listed, shared: true }
-  }
-  const followed = await followedAmong(
-    db,
-    viewerId,
-    users.map((user) => user.id),
-  )
-  // New objects: the listed rows may be a cached page shared by every request.
-  return { total, users: users.map((user) => ({ ...user, is_following: followed.has(user.id) })), shared: false }
+  const marked = await markFollowing(users, viewerId, (viewer, ids) => followedAmong(db, viewer, ids))
+  return { total, users: marked.rows, shared: marked.shared }
 }
 
 export async function changeProfile(db: Db, userId: number, changes: ProfileChanges): Promise<Profile> {
