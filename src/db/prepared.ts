@@ -1,6 +1,7 @@
 import { CompiledQuery, type Compilable } from 'kysely'
 import type { SqliteReader } from './sqlite-reader.js'
 import { sqliteReader, type Db } from './connect.js'
+import { SharedReads } from './shared-reads.js'
 
 // A viewer and a page of up to 100 ids, with room to spare.
 const MAX_ARGUMENTS = 128
@@ -18,6 +19,8 @@ interface Plan {
   reader: SqliteReader | undefined
   /** The statement's column names, in the order of its arrays. */
   columns: string[]
+  /** With `shared`, off SQLite: identical concurrent reads answered by one query sent after they arrived. */
+  shared: SharedReads<unknown[]> | undefined
 }
 
 /**
@@ -26,9 +29,14 @@ interface Plan {
  * stand-ins for the arguments and must use them as plain values (no string operations on them). On a
  * SQLite file the read runs synchronously on the query-only connection; elsewhere through Kysely's
  * executor. Never inside a transaction: it reads what is committed.
+ *
+ * `shared` (for small reads of versions and totals under load on PostgreSQL): concurrent calls with the same
+ * arguments share one query, sent after the last of them arrived (see SharedReads). The rows are then
+ * shared too, so callers must not modify them.
  */
 export function preparedRead<A extends unknown[], R>(
   build: (db: Db, ...args: A) => Compilable<R>,
+  options: { shared?: boolean } = {},
 ): (db: Db, ...args: A) => Promise<R[]> {
   const plans = new WeakMap<Db, Plan>()
   const plan = (db: Db): Plan => {
@@ -48,17 +56,19 @@ export function preparedRead<A extends unknown[], R>(
             ?.rawStatement(compiled.sql)
             .columns()
             .map((column) => column.name) ?? [],
+        shared: options.shared === true && reader === undefined ? new SharedReads<unknown[]>() : undefined,
       }
       plans.set(db, found)
     }
     return found
   }
   return async (db, ...args) => {
-    const { sql, parameters, reader, columns } = plan(db)
+    const { sql, parameters, reader, columns, shared } = plan(db)
     const values = parameters.map((parameter) => (parameter instanceof Slot ? args[parameter.index] : parameter.value))
     if (reader !== undefined) return objectsOf(reader.rawStatement(sql).all(values) as unknown[][], columns) as R[]
-    const result = await db.executeQuery<R>(CompiledQuery.raw(sql, values))
-    return result.rows
+    const query = async (): Promise<R[]> => (await db.executeQuery<R>(CompiledQuery.raw(sql, values))).rows
+    if (shared !== undefined) return (await shared.read(JSON.stringify(values), query)) as R[]
+    return query()
   }
 }
 

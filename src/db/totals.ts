@@ -9,8 +9,9 @@ export interface TableTotals {
   generation: number
 }
 
-const totalsRow = preparedRead((db: Db, name: string) =>
-  db.selectFrom('table_totals').select(['total', 'inactive', 'generation']).where('name', '=', name),
+const totalsRow = preparedRead(
+  (db: Db, name: string) => db.selectFrom('table_totals').select(['total', 'inactive', 'generation']).where('name', '=', name),
+  { shared: true },
 )
 
 /** One primary-key lookup. */
@@ -62,11 +63,11 @@ export class GenerationCache<T> {
 const caches = new WeakMap<Db, Map<string, GenerationCache<unknown>>>()
 
 /** One named cache on one database connection (so that two apps in one process never share one). */
-function generationCache<T>(db: Db, name: string): GenerationCache<T> {
+function generationCache<T>(db: Db, name: string, capacity?: number): GenerationCache<T> {
   let byName = caches.get(db)
   if (byName === undefined) caches.set(db, (byName = new Map()))
   let cache = byName.get(name)
-  if (cache === undefined) byName.set(name, (cache = new GenerationCache<unknown>()))
+  if (cache === undefined) byName.set(name, (cache = new GenerationCache<unknown>(capacity)))
   return cache as GenerationCache<T>
 }
 
@@ -83,9 +84,9 @@ export function pageCache<T>(db: Db, table: string): GenerationCache<readonly T[
   return generationCache<readonly T[]>(db, `page:${table}`)
 }
 
-/** Any other value derived from a table (a feed page's ids and total), by key. */
-export function valueCache<T>(db: Db, name: string): GenerationCache<T> {
-  return generationCache<T>(db, `value:${name}`)
+/** Any other value derived from a table (a feed page's ids and total), by key; `capacity` entries at most. */
+export function valueCache<T>(db: Db, name: string, capacity?: number): GenerationCache<T> {
+  return generationCache<T>(db, `value:${name}`, capacity)
 }
 
 /** Recounts the stored totals from the rows, for bulk loads that bypass the triggers (the seed). */

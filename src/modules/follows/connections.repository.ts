@@ -52,12 +52,14 @@ export async function listConnections(
   return { count, results: marked.rows, shared: marked.shared }
 }
 
-const pageVersions = preparedRead((db: Db, userId: number) =>
-  db
-    .selectFrom('users')
-    .innerJoin('table_totals', (join) => join.on('table_totals.name', '=', sql.lit('users')))
-    .where('users.id', '=', userId)
-    .select(['users.follows_version', 'users.followers_version', 'table_totals.generation', 'table_totals.inactive']),
+const pageVersions = preparedRead(
+  (db: Db, userId: number) =>
+    db
+      .selectFrom('users')
+      .innerJoin('table_totals', (join) => join.on('table_totals.name', '=', sql.lit('users')))
+      .where('users.id', '=', userId)
+      .select(['users.follows_version', 'users.followers_version', 'table_totals.generation', 'table_totals.inactive']),
+  { shared: true },
 )
 
 function sideColumns(side: Side) {

@@ -91,8 +91,11 @@ export async function findActiveUserName(db: Db, id: number): Promise<{ id: numb
     .executeTakeFirst()
 }
 
-const activeUserByKey = preparedRead((db: Db, key: string) =>
-  db.selectFrom('users').select(PROFILE_COLUMNS).where('username_key', '=', key).where('is_active', '=', sql.lit(true)),
+// Shared: profiles are only ever read and serialized.
+const activeUserByKey = preparedRead(
+  (db: Db, key: string) =>
+    db.selectFrom('users').select(PROFILE_COLUMNS).where('username_key', '=', key).where('is_active', '=', sql.lit(true)),
+  { shared: true },
 )
 
 export async function findActiveUserByUsername(db: Db, username: string): Promise<Profile | undefined> {
