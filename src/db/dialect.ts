@@ -10,6 +10,11 @@ export interface SqlDialect {
    * ILIKE backed by pg_trgm GIN indexes on PostgreSQL.
    */
   readonly search: 'fts5-trigram' | 'ilike-trigram'
+  /**
+   * Whether the `post_rows` generation is kept (migration 0010), so that whole pages of posts can be cached:
+   * on SQLite, whose writers take one lock anyway, not on PostgreSQL, where every like would queue on it.
+   */
+  readonly postRowsGeneration: boolean
   /** The case-insensitive LIKE operator (SQLite's LIKE already ignores ASCII case). */
   readonly likeOperator: RawBuilder<unknown>
   /** A column lower-cased for ordering, in code-point order on both dialects (never the server's locale). */
@@ -19,6 +24,7 @@ export interface SqlDialect {
 const SQLITE: SqlDialect = {
   name: 'sqlite',
   search: 'fts5-trigram',
+  postRowsGeneration: true,
   likeOperator: sql`like`,
   lowerForOrdering: (column) => sql`lower(${sql.ref(column)})`,
 }
@@ -26,6 +32,7 @@ const SQLITE: SqlDialect = {
 const POSTGRES: SqlDialect = {
   name: 'postgres',
   search: 'ilike-trigram',
+  postRowsGeneration: false,
   likeOperator: sql`ilike`,
   lowerForOrdering: (column) => sql`lower(${sql.ref(column)}) collate "C"`,
 }

@@ -108,4 +108,10 @@ export async function recountTotals(db: Db): Promise<void> {
     }))
     .where('name', '=', 'posts')
     .execute()
+  // Kept on SQLite only (migration 0010); every cached page of posts is stale after a load.
+  await db
+    .updateTable('table_totals')
+    .set({ generation: sql<number>`generation + 1` })
+    .where('name', '=', 'post_rows')
+    .execute()
 }

@@ -89,7 +89,14 @@ describe('seeding', () => {
     await db.deleteFrom('follows').where('follower_id', '=', 299).where('following_id', '=', 300).execute()
 
     await wipe(db)
+    // The load bypasses the triggers on SQLite: the seed itself moves the generation that cached pages of posts keep.
+    const postRows = async () =>
+      Number(
+        (await db.selectFrom('table_totals').select('generation').where('name', '=', 'post_rows').executeTakeFirst())?.generation,
+      )
+    const wiped = await postRows()
     await seedDatabase(db, options)
+    if (DIALECT === 'sqlite') assert.ok((await postRows()) > wiped)
     const again = await db
       .selectFrom('users')
       .select(['id', 'username', 'email', 'first_name', 'bio', 'followers_count'])

@@ -1,9 +1,10 @@
-import { sql } from 'kysely'
+import { sql, type ExpressionBuilder } from 'kysely'
 import type { Db } from '../../db/connect.js'
+import type { Database } from '../../db/database.js'
 import { preparedRead, preparedVariants } from '../../db/prepared.js'
 import { valueCache } from '../../db/totals.js'
 import type { Page } from './posts.repository.js'
-import { postViewsByIds, type PostView } from './views.repository.js'
+import { postViewPages, postViewsByIds, type PostView } from './views.repository.js'
 
 interface FeedPage {
   total: number
@@ -18,14 +19,29 @@ interface FeedPage {
  * The total and the ids depend only on whom I follow and on which posts exist: they are cached under my
  * `follows_version` and the posts table's generation (both moved by triggers in the writers' transactions,
  * read here before anything is computed), so a follow, an unfollow, a new or deleted post shows at once, in
- * every process.
+ * every process. Where the `post_rows` generation is kept (SQLite), the rows are cached with them.
  */
-export async function feed(db: Db, userId: number, page: Page): Promise<{ total: number; posts: PostView[] }> {
+export async function feed(
+  db: Db,
+  userId: number,
+  page: Page,
+): Promise<{ total: number; posts: readonly PostView[]; shared: boolean }> {
   const [versions] = await feedVersions(db, userId)
-  const { total, ids } =
-    versions === undefined
-      ? await feedPage(db, userId, page)
-      : await cachedFeedPage(db, userId, page, Number(versions.follows_version), Number(versions.generation))
+  if (versions === undefined) return { ...(await feedViews(db, userId, await feedPage(db, userId, page))), shared: false }
+  if (versions.rows_generation !== null) {
+    // Where the `post_rows` generation is kept, the whole page is cached: it moves with every shown column.
+    const key = `feed:${userId}:${versions.follows_version}:${versions.users_generation}:${page.limit}:${page.offset}`
+    const found = await postViewPages(db).through(key, Number(versions.rows_generation), async () =>
+      feedViews(db, userId, await feedPage(db, userId, page)),
+    )
+    return { ...found, shared: true }
+  }
+  const ids = await cachedFeedPage(db, userId, page, Number(versions.follows_version), Number(versions.generation))
+  return { ...(await feedViews(db, userId, ids)), shared: false }
+}
+
+/** The page's rows, with their counters and the reader's likes as they are now. */
+async function feedViews(db: Db, userId: number, { total, ids }: FeedPage): Promise<{ total: number; posts: PostView[] }> {
   if (ids.length === 0) return { total, posts: [] }
   const byId = new Map((await postViewsByIds(db, ids, userId)).map((post) => [post.id, post]))
   return { total, posts: ids.flatMap((id) => byId.get(id) ?? []) }
@@ -44,15 +60,23 @@ async function feedPage(db: Db, userId: number, page: Page): Promise<FeedPage> {
   return { total, ids: rows.map((row) => Number(row.id)) }
 }
 
-const feedVersions = preparedRead((db: Db, userId: number) =>
-  db
-    .selectFrom('users')
-    .where('users.id', '=', userId)
-    .select((eb) => [
-      'users.follows_version',
-      eb.selectFrom('table_totals').select('table_totals.generation').where('table_totals.name', '=', 'posts').as('generation'),
-    ]),
+const feedVersions = preparedRead(
+  (db: Db, userId: number) =>
+    db
+      .selectFrom('users')
+      .where('users.id', '=', userId)
+      .select((eb) => [
+        'users.follows_version',
+        eb.selectFrom('table_totals').select('table_totals.generation').where('table_totals.name', '=', 'posts').as('generation'),
+        generationOf(eb, 'post_rows').as('rows_generation'),
+        generationOf(eb, 'users').as('users_generation'),
+      ]),
+  { shared: true },
 )
+
+function generationOf(eb: ExpressionBuilder<Database, 'users'>, name: string) {
+  return eb.selectFrom('table_totals').select('table_totals.generation').where('table_totals.name', '=', name)
+}
 
 const feedTotal = preparedRead((db: Db, userId: number) =>
   db

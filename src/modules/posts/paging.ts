@@ -44,7 +44,13 @@ export function readPostsQuery(query: { ordering?: string; username?: string } &
 }
 
 /** The contract's list envelope for `things` (posts, likes, comments, shares). */
-export function envelope<T>(message: string, things: string, items: T[], total: number, batch: Batch): Record<string, unknown> {
+export function envelope<T>(
+  message: string,
+  things: string,
+  items: readonly T[],
+  total: number,
+  batch: Batch,
+): Record<string, unknown> {
   return {
     message,
     [things]: items,

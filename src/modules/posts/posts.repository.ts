@@ -5,7 +5,7 @@ import { preparedVariants } from '../../db/prepared.js'
 import { countCache, readTotals } from '../../db/totals.js'
 import type { Trx } from '../../db/transaction.js'
 import type { PostOrderField } from './posts.schemas.js'
-import { postViews, postViewsOf, toPostView, type PostView } from './views.repository.js'
+import { postRowsStamp, postViews, postViewsOf, postViewPages, toPostView, type PostView } from './views.repository.js'
 
 export type { PostView }
 
@@ -103,15 +103,16 @@ export async function authorsByUsername(db: Db, usernameKeys: string[]): Promise
 /**
  * One page of posts with the exact total: the stored posts total without filters, the authors' stored
  * `posts_count` for a username filter, else a count cached for the posts table's current generation.
+ * `shared`: the posts are a cached page, the same array for every call until a post row changes.
  */
-export async function listPosts(db: Db, query: PostListQuery): Promise<{ total: number; posts: PostView[] }> {
-  if (query.authors !== undefined && query.authors.length === 0) return { total: 0, posts: [] }
+export async function listPosts(
+  db: Db,
+  query: PostListQuery,
+): Promise<{ total: number; posts: readonly PostView[]; shared: boolean }> {
+  if (query.authors !== undefined && query.authors.length === 0) return { total: 0, posts: [], shared: false }
+  if (query.authors === undefined && !query.search) return allPosts(db, query)
   const total = await countPosts(db, query)
-  if (query.offset >= total) return { total, posts: [] }
-  if (query.authors === undefined && !query.search) {
-    const read = postsPage({ ...query, anonymous: query.viewerId === null })
-    return { total, posts: (await read(db, query.viewerId ?? 0, query.offset)).map(toPostView) }
-  }
+  if (query.offset >= total) return { total, posts: [], shared: false }
   const direction = query.descending ? 'desc' : 'asc'
   const ids = orderedIds(
     db.selectFrom('posts').where((eb) => eb.and(filters(db, eb, query))),
@@ -124,7 +125,25 @@ export async function listPosts(db: Db, query: PostListQuery): Promise<{ total: 
     .orderBy('page.page_key', direction)
     .orderBy('page.page_id', direction)
     .execute()
-  return { total, posts: rows.map(toPostView) }
+  return { total, posts: rows.map(toPostView), shared: false }
+}
+
+/** A page of all posts: cached whole where the `post_rows` generation is kept, else read by index. */
+async function allPosts(db: Db, query: PostListQuery): Promise<{ total: number; posts: readonly PostView[]; shared: boolean }> {
+  const read = async () => {
+    const rows = await postsPage({ ...query, anonymous: query.viewerId === null })(db, query.viewerId ?? 0, query.offset)
+    return rows.map(toPostView)
+  }
+  if (!sqlDialect(db).postRowsGeneration) {
+    const { total } = await readTotals(db, 'posts')
+    return { total, posts: query.offset >= total ? [] : await read(), shared: false }
+  }
+  const stamp = await postRowsStamp(db)
+  const total = stamp.postsTotal
+  if (query.offset >= total) return { total, posts: [], shared: false }
+  const key = `all:${stamp.users}:${query.viewerId}:${query.orderBy}:${query.descending}:${query.limit}:${query.offset}`
+  const page = await postViewPages(db).through(key, stamp.generation, async () => ({ total, posts: await read() }))
+  return { total, posts: page.posts, shared: true }
 }
 
 type PageVariant = { orderBy: PostOrderField; descending: boolean; limit: number; anonymous: boolean }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ValidationError } from '../../errors.js'
 import { bearerAuth, errorResponse, errorResponses } from '../../lib/schemas.js'
+import { SerializedBodies } from '../../lib/serialized-bodies.js'
 import { caller } from '../../plugins/auth.js'
 import { envelope, readPage, readPostsQuery } from './paging.js'
 import { feed } from './feed.repository.js'
@@ -20,6 +21,9 @@ import { createPost, editPost, postView, removePost, requirePost } from './posts
 
 const TAGS = ['posts']
 
+/** Answers for cached pages of posts (one array per viewer and page), serialized once per page. */
+const pageBodies = new SerializedBodies()
+
 const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',
@@ -34,10 +38,10 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PostsList, ...errorResponses(400, 401) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { batch, orderBy, descending, usernameKeys } = readPostsQuery(request.query)
       const authors = usernameKeys === undefined ? undefined : await authorsByUsername(app.db, usernameKeys)
-      const { total, posts } = await listPosts(app.db, {
+      const { total, posts, shared } = await listPosts(app.db, {
         authors,
         search: request.query.search,
         orderBy,
@@ -46,7 +50,8 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         offset: batch.offset,
         viewerId: request.user?.id ?? null,
       })
-      return envelope('Posts retrieved successfully', 'posts', posts, total, batch)
+      const body = () => envelope('Posts retrieved successfully', 'posts', posts, total, batch)
+      return shared ? pageBodies.send(reply, posts, `${batch.number}:${batch.size}:${total}`, body) : body()
     },
   )
 
@@ -92,10 +97,11 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PostsList, ...errorResponses(400, 401) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const batch = readPage(request.query)
-      const { total, posts } = await feed(app.db, caller(request).id, batch)
-      return envelope('Feed retrieved successfully', 'posts', posts, total, batch)
+      const { total, posts, shared } = await feed(app.db, caller(request).id, batch)
+      const body = () => envelope('Feed retrieved successfully', 'posts', posts, total, batch)
+      return shared ? pageBodies.send(reply, posts, `${batch.number}:${batch.size}:${total}`, body) : body()
     },
   )
 

@@ -1,7 +1,8 @@
 import { sql, type AliasableExpression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
 import type { Db } from '../../db/connect.js'
 import type { Database, PostType } from '../../db/database.js'
-import { preparedVariants } from '../../db/prepared.js'
+import { preparedRead, preparedVariants } from '../../db/prepared.js'
+import { valueCache, type GenerationCache } from '../../db/totals.js'
 
 export interface PostView {
   id: number
@@ -86,4 +87,35 @@ export function toPostView(row: Omit<PostView, 'is_liked'> & { is_liked: unknown
   view.id = Number(row.id)
   view.is_liked = Boolean(row.is_liked)
   return view
+}
+
+/**
+ * Where the `post_rows` generation is kept (SqlDialect.postRowsGeneration): the posts total, that generation
+ * and the users generation (a renamed author), read together. Whole pages of post views are cached under
+ * them; a caller's likes are part of the key's viewer.
+ */
+export async function postRowsStamp(db: Db): Promise<{ postsTotal: number; generation: number; users: number }> {
+  const rows = await stampRows(db)
+  const row = (name: string) => {
+    const found = rows.find((candidate) => candidate.name === name)
+    if (found === undefined) throw new Error(`table_totals has no row ${name}`)
+    return found
+  }
+  return {
+    postsTotal: Number(row('posts').total),
+    generation: Number(row('post_rows').generation),
+    users: Number(row('users').generation),
+  }
+}
+
+const stampRows = preparedRead((db: Db) =>
+  db.selectFrom('table_totals').select(['name', 'total', 'generation']).where('name', 'in', ['posts', 'post_rows', 'users']),
+)
+
+/**
+ * Cached pages of post views, each for one viewer, under the `post_rows` generation, and the page's total
+ * where it has one. Shared: callers must not modify them.
+ */
+export function postViewPages(db: Db): GenerationCache<{ total: number; posts: readonly PostView[] }> {
+  return valueCache(db, 'post-views', 2_000)
 }
