@@ -28,9 +28,15 @@ export async function readTotals(db: Db, name: string): Promise<TableTotals> {
  * older than the generation it is stored under: callers read the generation first, then compute.
  */
 export class GenerationCache<T> {
-  private readonly entries = new Map<string, { generation: number; value: T }>()
+  private readonly entries = new Map<string, { generation: number; value: T; weight: number }>()
+  private weight = 0
 
-  constructor(private readonly capacity = 10_000) {}
+  /** At most `capacity` entries and, with `weigh`, at most `budget` of their summed weights. */
+  constructor(
+    private readonly capacity = 10_000,
+    private readonly weigh?: (value: T) => number,
+    private readonly budget = Infinity,
+  ) {}
 
   get(key: string, generation: number): T | undefined {
     const entry = this.entries.get(key)
@@ -54,20 +60,35 @@ export class GenerationCache<T> {
     const current = this.entries.get(key)
     // A slower request must not replace a newer generation's value with an older one.
     if (current !== undefined && current.generation > generation) return
+    if (current !== undefined) this.remove(key, current.weight)
+    const weight = this.weigh?.(value) ?? 0
+    if (weight > this.budget) return
+    this.entries.set(key, { generation, value, weight })
+    this.weight += weight
+    while (this.entries.size > this.capacity || this.weight > this.budget) {
+      const [oldest, entry] = this.entries.entries().next().value as [string, { weight: number }]
+      this.remove(oldest, entry.weight)
+    }
+  }
+
+  private remove(key: string, weight: number): void {
     this.entries.delete(key)
-    this.entries.set(key, { generation, value })
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string)
+    this.weight -= weight
   }
 }
 
 const caches = new WeakMap<Db, Map<string, GenerationCache<unknown>>>()
 
 /** One named cache on one database connection (so that two apps in one process never share one). */
-function generationCache<T>(db: Db, name: string, capacity?: number): GenerationCache<T> {
+function generationCache<T>(
+  db: Db,
+  name: string,
+  make: () => GenerationCache<T> = () => new GenerationCache<T>(),
+): GenerationCache<T> {
   let byName = caches.get(db)
   if (byName === undefined) caches.set(db, (byName = new Map()))
   let cache = byName.get(name)
-  if (cache === undefined) byName.set(name, (cache = new GenerationCache<unknown>(capacity)))
+  if (cache === undefined) byName.set(name, (cache = make() as GenerationCache<unknown>))
   return cache as GenerationCache<T>
 }
 
@@ -84,9 +105,14 @@ export function pageCache<T>(db: Db, table: string): GenerationCache<readonly T[
   return generationCache<readonly T[]>(db, `page:${table}`)
 }
 
-/** Any other value derived from a table (a feed page's ids and total), by key; `capacity` entries at most. */
-export function valueCache<T>(db: Db, name: string, capacity?: number): GenerationCache<T> {
-  return generationCache<T>(db, `value:${name}`, capacity)
+/** Any other value derived from a table (a feed page's ids and total), by key. */
+export function valueCache<T>(db: Db, name: string): GenerationCache<T> {
+  return generationCache<T>(db, `value:${name}`)
+}
+
+/** As valueCache, for values too large to keep 10,000 of: at most `budget` of their summed `weigh`. */
+export function weighedValueCache<T>(db: Db, name: string, weigh: (value: T) => number, budget: number): GenerationCache<T> {
+  return generationCache<T>(db, `value:${name}`, () => new GenerationCache<T>(10_000, weigh, budget))
 }
 
 /** Recounts the stored totals from the rows, for bulk loads that bypass the triggers (the seed). */

@@ -2,7 +2,7 @@ import { sql, type AliasableExpression, type ExpressionBuilder, type SelectQuery
 import type { Db } from '../../db/connect.js'
 import type { Database, PostType } from '../../db/database.js'
 import { preparedRead, preparedVariants } from '../../db/prepared.js'
-import { valueCache, type GenerationCache } from '../../db/totals.js'
+import { weighedValueCache, type GenerationCache } from '../../db/totals.js'
 
 export interface PostView {
   id: number
@@ -114,8 +114,20 @@ const stampRows = preparedRead((db: Db) =>
 
 /**
  * Cached pages of post views, each for one viewer, under the `post_rows` generation, and the page's total
- * where it has one. Shared: callers must not modify them.
+ * where it has one. Shared: callers must not modify them. Bounded by the characters they hold (a page of 100
+ * posts of 5,000 characters each is half a million).
  */
-export function postViewPages(db: Db): GenerationCache<{ total: number; posts: readonly PostView[] }> {
-  return valueCache(db, 'post-views', 2_000)
+export function postViewPages(db: Db): GenerationCache<PostViewPage> {
+  return weighedValueCache(db, 'post-views', weighPage, PAGE_CHARACTERS)
+}
+
+type PostViewPage = { total: number; posts: readonly PostView[] }
+
+// About 64 MB of post text, and as much again for the answers serialized from it.
+const PAGE_CHARACTERS = 32_000_000
+
+function weighPage(page: PostViewPage): number {
+  let characters = 0
+  for (const post of page.posts) characters += post.title.length + post.content.length + post.username.length + 200
+  return characters
 }
