@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import type { Db } from './db/connect.js'
+import { LazyChildLogger } from './lib/lazy-logger.js'
 import { BatchedLogDestination } from './lib/log-lines.js'
 import { createValidatorCompiler } from './lib/validation.js'
 import { accountRoutes, loginAccountKey } from './modules/account/index.js'
@@ -52,6 +53,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(createValidatorCompiler())
+  app.setChildLoggerFactory((logger, bindings, options) => new LazyChildLogger(logger, bindings, options))
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
     done()

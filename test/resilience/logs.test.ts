@@ -51,6 +51,10 @@ describe('logs during a dependency failure', { skip }, () => {
     const seconds = Math.ceil((Date.now() - started) / 1000)
     assert.ok(failures.length >= 2 && failures.length <= seconds + 1, `${failures.length} lines in ${seconds} s`)
     for (const failure of failures) assert.equal((failure.cause as { code: string }).code, 'SQLITE_FULL')
+    // Each names the request it came from, whose access line shows the 503.
+    const failed = new Set(lines.filter((line) => line.msg === 'request' && line.statusCode === 503).map((line) => line.reqId))
+    for (const failure of failures)
+      assert.ok(typeof failure.reqId === 'string' && failed.has(failure.reqId), String(failure.reqId))
     // Every failed request is accounted for: the lines written plus the ones they say were left out.
     const accounted = failures.reduce(
       (sum, failure) => sum + (failure.msg === 'database unavailable' ? 1 : Number(failure.suppressed)),
