@@ -66,6 +66,16 @@ describe('tokens', () => {
     assert.equal((await getMe(ctx.app, account.access)).statusCode, 200, 'the genuine token still works')
   })
 
+  it('a token accepted once (and cached as verified) is refused once it expires', async () => {
+    const account = await register(ctx.app)
+    const now = Math.floor(Date.now() / 1000)
+    const shortLived = signJwt({ alg: 'HS256', typ: 'JWT' }, { ...decodeJwt(account.access), iat: now, exp: now + 2 }, JWT_SECRET)
+    assert.equal((await getMe(ctx.app, shortLived)).statusCode, 200)
+    assert.equal((await getMe(ctx.app, shortLived)).statusCode, 200)
+    await new Promise((resolve) => setTimeout(resolve, (now + 2) * 1000 - Date.now() + 50))
+    assert.equal((await getMe(ctx.app, shortLived)).statusCode, 401)
+  })
+
   it('a token sent to a public route must be valid too', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/careers/users/', headers: { authorization: 'Bearer garbage' } })
     assert.equal(response.statusCode, 401)
