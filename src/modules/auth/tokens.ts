@@ -31,10 +31,9 @@ const ALGORITHM = 'HS256'
 export function createTokenService(secret: string, accessTtlSeconds: number, refreshTtlSeconds: number): TokenService {
   // iat and exp are set here (the signer keeps a given iat), so that both tokens of a pair agree.
   const sign = createSigner({ key: secret, algorithm: ALGORITHM })
-  // The algorithm is pinned: `none` and every other family are refused. Verified tokens are cached by the
-  // token itself: fast-jwt's default key is a SHA-256 of it, against tokens in a heap dump, which cost 5 % of
-  // an authenticated read, and such a dump holds the signing secret anyway.
-  const verifier = createVerifier({ key: secret, algorithms: [ALGORITHM], cache: 10_000, cacheKeyBuilder: (token) => token })
+  // The algorithm is pinned: `none` and every other family are refused.
+  const verifier = createVerifier({ key: secret, algorithms: [ALGORITHM] })
+  const verified = new VerifiedTokens(10_000)
 
   function issue(type: TokenType, userId: number, sessionId: string, ttl: number, now: number): string {
     const claims: TokenClaims = {
@@ -61,11 +60,14 @@ export function createTokenService(secret: string, accessTtlSeconds: number, ref
       return issue('access', userId, sessionId, accessTtlSeconds, Math.floor(Date.now() / 1000))
     },
     verify(token, expected) {
-      let claims: Partial<TokenClaims>
-      try {
-        claims = verifier(token) as Partial<TokenClaims>
-      } catch {
-        return null
+      let claims = verified.get(token)
+      if (claims === undefined) {
+        try {
+          claims = verifier(token) as Partial<TokenClaims>
+        } catch {
+          return null
+        }
+        verified.set(token, claims)
       }
       const wellFormed =
         claims.token_type === expected &&
@@ -77,5 +79,31 @@ export function createTokenService(secret: string, accessTtlSeconds: number, ref
         typeof claims.iat === 'number'
       return wellFormed ? (claims as TokenClaims) : null
     },
+  }
+}
+
+/**
+ * Claims of tokens whose signature checked out, by the token itself, until they expire (fast-jwt's own cache
+ * keys each token by a SHA-256 of it, 5 % of an authenticated read; a heap dump that showed cached tokens
+ * would hold the signing secret anyway). Only well-signed tokens are kept, so garbage cannot fill it.
+ */
+class VerifiedTokens {
+  private readonly claims = new Map<string, Partial<TokenClaims>>()
+
+  constructor(private readonly capacity: number) {}
+
+  get(token: string): Partial<TokenClaims> | undefined {
+    const claims = this.claims.get(token)
+    if (claims === undefined) return undefined
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) {
+      this.claims.delete(token)
+      return undefined
+    }
+    return claims
+  }
+
+  set(token: string, claims: Partial<TokenClaims>): void {
+    this.claims.set(token, claims)
+    if (this.claims.size > this.capacity) this.claims.delete(this.claims.keys().next().value as string)
   }
 }
