@@ -1,5 +1,6 @@
 // `npm run bench`: the built server on a seeded dataset against two baselines measured in the same run.
-//   npm run bench -- --users 20000 --duration 10 [--posts P] [--connections 50] [--seed 1] [--server dist/server.js] [profile me …]
+//   npm run bench -- --users 20000 --duration 10 [--posts P] [--connections 50] [--rounds 3] [--seed 1]
+//                    [--server dist/server.js] [profile me …]
 // The dataset is built once per size and seed with `npm run seed` and kept in data/bench/. Each server runs in
 // its own process pinned to core 0 and the load generator (autocannon) to core 1, when `taskset` exists.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -18,6 +19,7 @@ const { values, positionals } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     server: { type: 'string', default: 'dist/server.js' },
+    rounds: { type: 'string', default: '3' },
   },
 })
 const USERS = Number(values.users)
@@ -26,6 +28,7 @@ const FOLLOWS = Number(values.follows ?? USERS * 10)
 const POSTS = values.posts === undefined ? undefined : Number(values.posts)
 const DURATION = Number(values.duration)
 const CONNECTIONS = Number(values.connections)
+const ROUNDS = Number(values.rounds)
 const PINNED = spawnSync('taskset', ['-c', '0', 'true']).status === 0
 const FRAGMENTS = [
   'son',
@@ -148,7 +151,7 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited
 }
 
-function load(base: string, scenario: Scenario, access: string): Result {
+function load(base: string, scenario: Scenario, access: string, duration = DURATION): Result {
   const spec = {
     base,
     paths: scenario.paths,
@@ -159,7 +162,7 @@ function load(base: string, scenario: Scenario, access: string): Result {
     },
     body: scenario.body,
     connections: scenario.connections ?? CONNECTIONS,
-    duration: DURATION,
+    duration,
   }
   const [command, argv] = pinned(1, process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)])
   const run = spawnSync(command, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
@@ -183,16 +186,46 @@ const scenarios: Scenario[] = [
   },
 ]
 
-function row(name: string, result: Result, bareRps: number, limitRps: number, profileRps?: number): string {
+/** Medians of each round's figures; ratios are medians of each round's own ratios (so drift cancels). */
+interface Summary {
+  rps: number
+  p50: number
+  p99: number
+  non2xx: number
+  toBare: number
+  toLimit: number
+  toProfile?: number
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+function summarize(rounds: Result[], bare: Result[], limit: Result[], profile?: Result[]): Summary {
+  const ratio = (to: Result[]) => median(rounds.map((result, index) => result.rps / to[index]!.rps))
+  return {
+    rps: median(rounds.map((result) => result.rps)),
+    p50: median(rounds.map((result) => result.p50)),
+    p99: median(rounds.map((result) => result.p99)),
+    non2xx: rounds.reduce((sum, result) => sum + result.non2xx, 0),
+    toBare: ratio(bare),
+    toLimit: ratio(limit),
+    toProfile: profile === undefined ? undefined : ratio(profile),
+  }
+}
+
+function row(name: string, summary: Summary): string {
   const cells = [
     name.padEnd(14),
-    result.rps.toFixed(0).padStart(8),
-    `${result.p50}`.padStart(6),
-    `${result.p99}`.padStart(6),
-    (result.rps / bareRps).toFixed(2).padStart(8),
-    (result.rps / limitRps).toFixed(2).padStart(9),
-    (profileRps === undefined ? '' : (result.rps / profileRps).toFixed(2)).padStart(11),
-    String(result.non2xx).padStart(7),
+    summary.rps.toFixed(0).padStart(8),
+    `${summary.p50}`.padStart(6),
+    `${summary.p99}`.padStart(6),
+    summary.toBare.toFixed(2).padStart(8),
+    summary.toLimit.toFixed(2).padStart(9),
+    (summary.toProfile === undefined ? '' : summary.toProfile.toFixed(2)).padStart(11),
+    String(summary.non2xx).padStart(7),
   ]
   return cells.join('  ')
 }
@@ -200,28 +233,10 @@ function row(name: string, result: Result, bareRps: number, limitRps: number, pr
 async function main(): Promise<void> {
   const file = dataset()
   const wanted = (name: string): boolean => positionals.length === 0 || positionals.some((word) => name.includes(word))
-  const measure = async (args: string[], env: Record<string, string>, scenario: Scenario): Promise<Result> => {
-    const server = await start(args, env)
-    try {
-      return load(server.base, scenario, '')
-    } finally {
-      await stop(server.child)
-    }
-  }
-  const profile = scenarios[0]!
-  const bare = await measure(['--import', 'tsx', 'bench/baselines/bare-json.ts'], {}, profile)
-  const limit = await measure(['--import', 'tsx', 'bench/baselines/sqlite-profile.ts'], { DATABASE_FILE: file }, profile)
-
-  console.log(
-    `${USERS} users, ${FOLLOWS} follows, seed ${values.seed}; c=${CONNECTIONS}, ${DURATION} s per scenario; ` +
-      `${PINNED ? 'server on core 0, load on core 1' : 'not pinned (no taskset)'}; server ${values.server}`,
-  )
-  console.log(
-    `${'scenario'.padEnd(14)}  ${'req/s'.padStart(8)}  ${'p50'.padStart(6)}  ${'p99'.padStart(6)}  ${'÷ bare'.padStart(8)}  ${'÷ limit'.padStart(9)}  ${'÷ profile'.padStart(11)}  ${'non-2xx'.padStart(7)}`,
-  )
-  console.log(row('(a) bare json', bare, bare.rps, limit.rps))
-  console.log(row('(b) limit', limit, bare.rps, limit.rps))
-
+  // All three servers run side by side on the same core and are measured in turn, round after round: a
+  // shared machine's speed drifts by tens of percent within minutes, and each ratio is taken within a round.
+  const bare = await start(['--import', 'tsx', 'bench/baselines/bare-json.ts'], {})
+  const limit = await start(['--import', 'tsx', 'bench/baselines/sqlite-profile.ts'], { DATABASE_FILE: file })
   const server = await start([values.server!], {
     NODE_ENV: 'production',
     JWT_SECRET: 'bench-secret-0123456789-0123456789-0123',
@@ -235,7 +250,7 @@ async function main(): Promise<void> {
       body: JSON.stringify({ username: 'user000001', password: 'password123' }),
     })
     const { access } = (await login.json()) as { access: string }
-    let profileRps: number | undefined
+    const chosen: Scenario[] = []
     for (const scenario of scenarios.filter((s) => wanted(s.name))) {
       if (scenario.optional) {
         const probe = await fetch(`${server.base}${scenario.paths[0]}`, {
@@ -246,12 +261,40 @@ async function main(): Promise<void> {
           continue
         }
       }
-      const result = load(server.base, scenario, access)
-      if (scenario.name === 'profile') profileRps = result.rps
-      console.log(row(scenario.name, result, bare.rps, limit.rps, profileRps))
+      chosen.push(scenario)
+    }
+    const profile = scenarios[0]!
+    const runs = { bare: [] as Result[], limit: [] as Result[], byName: new Map<string, Result[]>() }
+    // One second of each first, so that no round-1 figure includes compiling the code it runs.
+    load(bare.base, profile, '', 1)
+    load(limit.base, profile, '', 1)
+    for (const scenario of chosen) load(server.base, scenario, access, 1)
+    for (let round = 1; round <= ROUNDS; round++) {
+      process.stderr.write(`round ${round} of ${ROUNDS}\n`)
+      runs.bare.push(load(bare.base, profile, ''))
+      runs.limit.push(load(limit.base, profile, ''))
+      for (const scenario of chosen) {
+        const results = runs.byName.get(scenario.name) ?? []
+        results.push(load(server.base, scenario, access))
+        runs.byName.set(scenario.name, results)
+      }
+    }
+
+    console.log(
+      `${USERS} users, ${FOLLOWS} follows, seed ${values.seed}; c=${CONNECTIONS}, ${DURATION} s per scenario and round, ` +
+        `${ROUNDS} rounds (medians); ${PINNED ? 'servers on core 0, load on core 1' : 'not pinned (no taskset)'}; server ${values.server}`,
+    )
+    console.log(
+      `${'scenario'.padEnd(14)}  ${'req/s'.padStart(8)}  ${'p50'.padStart(6)}  ${'p99'.padStart(6)}  ${'÷ bare'.padStart(8)}  ${'÷ limit'.padStart(9)}  ${'÷ profile'.padStart(11)}  ${'non-2xx'.padStart(7)}`,
+    )
+    console.log(row('(a) bare json', summarize(runs.bare, runs.bare, runs.limit)))
+    console.log(row('(b) limit', summarize(runs.limit, runs.bare, runs.limit)))
+    const profileRuns = runs.byName.get('profile')
+    for (const scenario of chosen) {
+      console.log(row(scenario.name, summarize(runs.byName.get(scenario.name)!, runs.bare, runs.limit, profileRuns)))
     }
   } finally {
-    await stop(server.child)
+    await Promise.all([stop(server.child), stop(limit.child), stop(bare.child)])
   }
 }
 
