@@ -67,7 +67,7 @@ const feedVersions = preparedRead(
       .where('users.id', '=', userId)
       .select((eb) => [
         'users.follows_version',
-        eb.selectFrom('table_totals').select('table_totals.generation').where('table_totals.name', '=', 'posts').as('generation'),
+        generationOf(eb, 'posts').as('generation'),
         generationOf(eb, 'post_rows').as('rows_generation'),
         generationOf(eb, 'users').as('users_generation'),
       ]),
