@@ -30,7 +30,7 @@ export class LazyChildLogger implements FastifyBaseLogger {
   }
 
   get level(): string {
-    return this.made?.level ?? this.parent.level
+    return this.made?.level ?? (this.options as { level?: string }).level ?? this.parent.level
   }
 
   set level(level: string) {

@@ -135,7 +135,7 @@ async function allPosts(db: Db, query: PostListQuery): Promise<{ total: number; 
     return rows.map(toPostView)
   }
   if (!sqlDialect(db).postRowsGeneration) {
-    const { total } = await readTotals(db, 'posts')
+    const total = await countPosts(db, query)
     return { total, posts: query.offset >= total ? [] : await read(), shared: false }
   }
   const stamp = await postRowsStamp(db)

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import { ValidationError } from '../../errors.js'
+import type { Batch } from '../../lib/paging.js'
 import { bearerAuth, errorResponse, errorResponses } from '../../lib/schemas.js'
 import { SerializedBodies } from '../../lib/serialized-bodies.js'
 import { caller } from '../../plugins/auth.js'
 import { envelope, readPage, readPostsQuery } from './paging.js'
 import { feed } from './feed.repository.js'
-import { authorsByUsername, listPosts } from './posts.repository.js'
+import { authorsByUsername, listPosts, type PostView } from './posts.repository.js'
 import {
   BatchQuery,
   CreatePostBody,
@@ -24,6 +26,17 @@ const TAGS = ['posts']
 /** Answers for cached pages of posts (one array per viewer and page), serialized once per page. */
 const pageBodies = new SerializedBodies()
 
+/** A page of posts in the list envelope; a cached (`shared`) page's answer is serialized once. */
+function answer(
+  reply: FastifyReply,
+  message: string,
+  { total, posts, shared }: { total: number; posts: readonly PostView[]; shared: boolean },
+  batch: Batch,
+): FastifyReply | Record<string, unknown> {
+  const body = () => envelope(message, 'posts', posts, total, batch)
+  return shared ? pageBodies.send(reply, posts, `${batch.number}:${batch.size}:${total}`, body) : body()
+}
+
 const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',
@@ -41,7 +54,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { batch, orderBy, descending, usernameKeys } = readPostsQuery(request.query)
       const authors = usernameKeys === undefined ? undefined : await authorsByUsername(app.db, usernameKeys)
-      const { total, posts, shared } = await listPosts(app.db, {
+      const page = await listPosts(app.db, {
         authors,
         search: request.query.search,
         orderBy,
@@ -50,8 +63,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         offset: batch.offset,
         viewerId: request.user?.id ?? null,
       })
-      const body = () => envelope('Posts retrieved successfully', 'posts', posts, total, batch)
-      return shared ? pageBodies.send(reply, posts, `${batch.number}:${batch.size}:${total}`, body) : body()
+      return answer(reply, 'Posts retrieved successfully', page, batch)
     },
   )
 
@@ -99,9 +111,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const batch = readPage(request.query)
-      const { total, posts, shared } = await feed(app.db, caller(request).id, batch)
-      const body = () => envelope('Feed retrieved successfully', 'posts', posts, total, batch)
-      return shared ? pageBodies.send(reply, posts, `${batch.number}:${batch.size}:${total}`, body) : body()
+      return answer(reply, 'Feed retrieved successfully', await feed(app.db, caller(request).id, batch), batch)
     },
   )
 
