@@ -1,5 +1,5 @@
 import { CompiledQuery, type Compilable } from 'kysely'
-import type { SqliteReader } from './sqlite-reader.js'
+import type { Statement } from 'better-sqlite3'
 import { sqliteReader, type Db } from './connect.js'
 import { SharedReads } from './shared-reads.js'
 
@@ -15,8 +15,11 @@ interface Plan {
   sql: string
   /** Each parameter of the compiled query: an argument's index, or a value fixed in the query. */
   parameters: (Slot | { value: unknown })[]
-  /** On a SQLite file: the query-only connection, whose bounded cache keeps the statement prepared. */
-  reader: SqliteReader | undefined
+  /**
+   * On a SQLite file: the statement, prepared once on the query-only connection and held here (a hot read
+   * skips the connection's LRU cache; the number of prepared reads is fixed by the code).
+   */
+  statement: Statement | undefined
   /** The statement's column names, in the order of its arrays. */
   columns: string[]
   /** With `shared`, off SQLite: identical concurrent reads answered by one query sent after they arrived. */
@@ -47,15 +50,12 @@ export function preparedRead<A extends unknown[], R>(
       // Arrays, turned into objects here: better-sqlite3 builds each row object property by property from
       // C++, 0.6 µs a row of ten columns, three times what the same object costs in JavaScript.
       const reader = sqliteReader(db)
+      const statement = reader?.rawStatement(compiled.sql)
       found = {
         sql: compiled.sql,
         parameters: compiled.parameters.map((value) => (value instanceof Slot ? value : { value })),
-        reader,
-        columns:
-          reader
-            ?.rawStatement(compiled.sql)
-            .columns()
-            .map((column) => column.name) ?? [],
+        statement,
+        columns: statement?.columns().map((column) => column.name) ?? [],
         shared: options.shared === true && reader === undefined ? new SharedReads<unknown[]>() : undefined,
       }
       plans.set(db, found)
@@ -63,9 +63,9 @@ export function preparedRead<A extends unknown[], R>(
     return found
   }
   return async (db, ...args) => {
-    const { sql, parameters, reader, columns, shared } = plan(db)
+    const { sql, parameters, statement, columns, shared } = plan(db)
     const values = parameters.map((parameter) => (parameter instanceof Slot ? args[parameter.index] : parameter.value))
-    if (reader !== undefined) return objectsOf(reader.rawStatement(sql).all(values) as unknown[][], columns) as R[]
+    if (statement !== undefined) return objectsOf(statement.all(values) as unknown[][], columns) as R[]
     const query = async (): Promise<R[]> => (await db.executeQuery<R>(CompiledQuery.raw(sql, values))).rows
     if (shared !== undefined) return (await shared.read(JSON.stringify(values), query)) as R[]
     return query()

@@ -38,8 +38,11 @@ export function createValidatorCompiler(): FastifySchemaCompiler<TSchema> {
       // Fastify hands an absent body over as null; like DRF, treat it as an empty object.
       const data = input === null && httpPart === 'body' ? {} : input
       if (httpPart === 'body' && !isPlainObject(data)) return { error: notAnObject(data) }
+      const valid = validate(data)
+      // The common case of a path: nothing more to check, so no error collector is made.
+      if (valid && httpPart === 'params' && refinement === undefined) return { value: data }
       const errors = new FieldErrorCollector()
-      if (!validate(data)) collectSchemaErrors(validate, errors)
+      if (!valid) collectSchemaErrors(validate, errors)
       if (isPlainObject(data)) {
         // In a path a NUL just names nothing (404); in a body or query it is refused before any database sees it.
         if (httpPart !== 'params') rejectNullCharacters(data, errors)

@@ -60,8 +60,11 @@ export default fp<SecurityOptions>(
       reply.headers(request.url.startsWith(DOCS_PREFIX) ? page : api)
       done()
     })
+    // With no origin allowed, @fastify/cors would still run a hook on every request (copying its options)
+    // to add nothing; a preflight to a known path then answers 405 and elsewhere 404, as it does with it.
+    if (corsOrigins.length === 0) return
     await app.register(cors, {
-      origin: corsOrigins.length > 0 ? corsOrigins : false,
+      origin: corsOrigins,
       methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type'],
       exposedHeaders: ['Retry-After', 'X-Request-Id'],

@@ -134,6 +134,21 @@ describe('security headers, CORS and /docs', () => {
     const ctx = await fresh({})
     const response = await ctx.app.inject({ method: 'GET', url: `${BASE}/`, headers: { origin: 'https://app.example.com' } })
     assert.equal(response.headers['access-control-allow-origin'], undefined)
+    // A preflight is then an OPTIONS like any other: 405 with Allow on a known path, 404 elsewhere.
+    const preflight = { origin: 'https://app.example.com', 'access-control-request-method': 'POST' }
+    const known = await ctx.app.inject({ method: 'OPTIONS', url: `${BASE}/login/`, headers: preflight })
+    assert.equal(known.statusCode, 405)
+    assert.equal(known.headers.allow, 'POST')
+    assert.deepEqual(known.json(), { detail: 'Method "OPTIONS" not allowed.' })
+    const unknown = await ctx.app.inject({ method: 'OPTIONS', url: '/nope/', headers: preflight })
+    assert.equal(unknown.statusCode, 404)
+    for (const answer of [known, unknown]) {
+      assert.deepEqual(
+        Object.keys(answer.headers).filter((name) => name.startsWith('access-control-')),
+        [],
+      )
+      assert.equal(answer.headers['x-content-type-options'], 'nosniff')
+    }
   })
 })
 
