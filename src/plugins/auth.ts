@@ -77,12 +77,17 @@ export default fp<AuthOptions>(
   { name: 'auth', dependencies: ['db'] },
 )
 
+const USUAL_BEARER = /^Bearer (\S+)$/
+
 /**
  * undefined: no credentials of our scheme (anonymous, as DRF treats another scheme);
  * null: a Bearer header that is malformed; otherwise the token.
  */
 function bearerToken(header: string | undefined): string | null | undefined {
   if (header === undefined) return undefined
+  // What clients send, read with one match; anything else takes the general path below.
+  const usual = USUAL_BEARER.exec(header)
+  if (usual !== null) return usual[1]!
   const parts = header.trim().split(/\s+/)
   if (parts[0]?.toLowerCase() !== 'bearer') return undefined
   return parts.length === 2 && parts[1] !== '' ? parts[1]! : null
