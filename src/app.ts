@@ -31,7 +31,7 @@ export interface AppOptions {
 export async function buildApp({ config, db, logStream }: AppOptions): Promise<FastifyInstance> {
   if (config.jwtSecret === undefined) throw new Error('buildApp needs a resolved JWT secret (see resolveJwtSecret)')
   // Asynchronous, batched standard output: a write per line cost a fifth of the throughput. Lines are
-  // written once 8 KiB have gathered, or within a second, and on close.
+  // written once 64 KiB have gathered, or within a second, and on close.
   const destination = logStream ?? new BatchedLogDestination(LOG_FLUSH_INTERVAL_MS)
   const app = Fastify({
     logger: {

@@ -1,11 +1,11 @@
 import pino from 'pino'
 
 /** Lines are handed to the file descriptor's writer in batches of about this many bytes. */
-const BATCH_BYTES = 8 * 1024
+const BATCH_BYTES = 64 * 1024
 
 /**
  * Where pino writes its lines: gathered here and passed to pino's asynchronous destination (sonic-boom)
- * about 8 KiB at a time, at least every `intervalMs`, and on `close`. Handing sonic-boom one line at a
+ * about 64 KiB at a time, at least every `intervalMs`, and on `close`. Handing sonic-boom one line at a
  * time costs it a measure of its whole pending buffer per line (1.5 µs a line at 4 KiB, more than pino
  * spends formatting it); a batch costs that once.
  */
@@ -21,7 +21,7 @@ export class BatchedLogDestination {
 
   write(line: string): void {
     this.lines.push(line)
-    // Lengths in UTF-16 units: a batch is a little larger than 8 KiB when lines are not ASCII, which is fine.
+    // Lengths in UTF-16 units: a batch is a little larger than 64 KiB when lines are not ASCII, which is fine.
     this.size += line.length
     if (this.size >= BATCH_BYTES) this.drain()
   }

@@ -53,15 +53,15 @@ describe('log output of the server process', { skip }, () => {
       }
       assert.equal(accessLines('/careers/users/lonely/'), 1, 'the line of a single request was not written within 2 s')
 
-      // More than one batch (8 KiB), the last one partial.
-      for (let batch = 0; batch < 10; batch++) {
+      // More than one batch (64 KiB, about 300 lines), the last one partial.
+      for (let batch = 0; batch < 30; batch++) {
         await Promise.all(Array.from({ length: 25 }, () => fetch(`${base}/careers/users/busy/`)))
       }
     } finally {
       child.kill('SIGTERM')
     }
     assert.equal(await exited, 0)
-    assert.equal(accessLines('/careers/users/busy/'), 250)
+    assert.equal(accessLines('/careers/users/busy/'), 750)
     assert.ok(lines().some((line) => line.msg === 'shutting down: finishing in-flight requests'))
   })
 })
