@@ -2,7 +2,7 @@
 //   npm run bench -- --users 20000 --duration 10 [--posts P] [--connections 50] [--rounds 3] [--seed 1]
 //                    [--server dist/server.js] [profile me …]
 // The dataset is built once per size and seed with `npm run seed` and kept in data/bench/. Each server runs in
-// its own process pinned to core 0 and the load generator (autocannon) to core 1, when `taskset` exists.
+// its own process pinned to core 0 and the load generator (wrk, or autocannon) to core 1, when `taskset` exists.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
