@@ -25,7 +25,7 @@ async function linesOf(t: Parameters<typeof build>[0], level: string, urls: stri
 function rawGet(port: number, url: string): Promise<string> {
   return new Promise((done, fail) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.end(`GET ${url} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`)
+      socket.write(`GET ${url} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`)
     })
     let answer = ''
     socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk))
