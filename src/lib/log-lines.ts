@@ -2,28 +2,38 @@ import pino from 'pino'
 
 /** Lines are handed to the file descriptor's writer in batches of about this many bytes. */
 const BATCH_BYTES = 64 * 1024
+/** The most bytes one UTF-16 code unit can take in UTF-8. */
+const MAX_BYTES_PER_UNIT = 3
 
 /**
- * Where pino writes its lines: gathered here and passed to pino's asynchronous destination (sonic-boom)
- * about 64 KiB at a time, at least every `intervalMs`, and on `close`. Handing sonic-boom one line at a
- * time costs it a measure of its whole pending buffer per line (1.5 µs a line at 4 KiB, more than pino
- * spends formatting it); a batch costs that once.
+ * Where pino writes its lines: encoded here into a 64 KiB buffer and passed to pino's asynchronous
+ * destination (sonic-boom, in its buffer mode) when the buffer is full, at least every `intervalMs`, and on
+ * `close`. Handing sonic-boom one line at a time costs it a measure of its whole pending buffer per line;
+ * handing it a 64 KiB string cost four passes over it (a join, a length, the write's encoding, and an
+ * encoding again when the write completes): 8 % of a profile read against 3 % now.
  */
 export class BatchedLogDestination {
-  private lines: string[] = []
-  private size = 0
-  private readonly sink = pino.destination({ sync: false })
+  private buffer = Buffer.allocUnsafe(BATCH_BYTES)
+  private used = 0
+  private readonly sink: ReturnType<typeof pino.destination>
   private readonly timer: NodeJS.Timeout
 
-  constructor(intervalMs: number) {
+  /** `fd`: where the lines go, standard output by default. */
+  constructor(intervalMs: number, fd = 1) {
+    this.sink = pino.destination({ dest: fd, sync: false, contentMode: 'buffer' })
     this.timer = setInterval(() => this.drain(), intervalMs).unref()
   }
 
   write(line: string): void {
-    this.lines.push(line)
-    // Lengths in UTF-16 units: a batch is a little larger than 64 KiB when lines are not ASCII, which is fine.
-    this.size += line.length
-    if (this.size >= BATCH_BYTES) this.drain()
+    const room = line.length * MAX_BYTES_PER_UNIT
+    if (this.used + room > BATCH_BYTES) {
+      this.drain()
+      if (room > BATCH_BYTES) {
+        this.send(Buffer.from(line))
+        return
+      }
+    }
+    this.used += this.buffer.write(line, this.used)
   }
 
   /** Everything written so far goes out synchronously (for shutdown). */
@@ -38,10 +48,16 @@ export class BatchedLogDestination {
   }
 
   private drain(): void {
-    if (this.lines.length === 0) return
-    const batch = this.lines.join('')
-    this.lines = []
-    this.size = 0
-    this.sink.write(batch)
+    if (this.used === 0) return
+    // sonic-boom keeps the batch until it is written: the next lines go into a new buffer.
+    const batch = this.buffer.subarray(0, this.used)
+    this.buffer = Buffer.allocUnsafe(BATCH_BYTES)
+    this.used = 0
+    this.send(batch)
+  }
+
+  private send(bytes: Buffer): void {
+    // In its buffer mode sonic-boom takes Buffers, though its types name strings only.
+    this.sink.write(bytes as unknown as string)
   }
 }
