@@ -16,7 +16,14 @@ import { usersRoutes } from './modules/users/index.js'
 import auth from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import docs from './plugins/docs.js'
-import http, { answerOtherMethods, BODY_LIMIT_BYTES, frameworkErrors, serverOptions, trackRoutes } from './plugins/http.js'
+import http, {
+  answerOtherMethods,
+  BODY_LIMIT_BYTES,
+  frameworkErrors,
+  parseQuery,
+  serverOptions,
+  trackRoutes,
+} from './plugins/http.js'
 import rateLimit from './plugins/rate-limit.js'
 import security from './plugins/security.js'
 
@@ -46,7 +53,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT_BYTES,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500, querystringParser: parseQuery },
     frameworkErrors,
     ...serverOptions(config.http),
     // Fastify takes a hop count too (proxy-addr), though its types leave numbers out.

@@ -1,4 +1,5 @@
 import type { ServerOptions } from 'node:http'
+import { parse as parseQuerystring } from 'node:querystring'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions, HTTPMethods } from 'fastify'
 import fp from 'fastify-plugin'
@@ -64,6 +65,19 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
   const cause = causeOf(error)
   logLimited(request.log, 'error', `internal:${cause.code}:${cause.message}`, { err: error }, 'request failed')
   return reply.code(500).send({ detail: 'Internal server error.' })
+}
+
+/**
+ * The query string as Django's `QueryDict.get` reads it, which the original's clients rely on: a parameter
+ * given twice counts with its last value (Fastify would hand the route an array, refused as not a string).
+ */
+export function parseQuery(query: string): Record<string, string> {
+  const parsed = parseQuerystring(query)
+  for (const key in parsed) {
+    const value = parsed[key]
+    if (Array.isArray(value)) parsed[key] = value[value.length - 1]
+  }
+  return parsed as Record<string, string>
 }
 
 /**

@@ -171,6 +171,21 @@ describe('GET /careers/users/', () => {
     )
   })
 
+  it('reads a parameter given twice by its last value, as Django does', async () => {
+    const { lastName } = await family(ctx.app, [{}, {}, {}])
+    const url = `/careers/users/?last_name=${lastName}&batch_size=1&batch_size=2&ordering=nonsense&ordering=-username`
+    const response = await ctx.app.inject({ method: 'GET', url })
+    assert.equal(response.statusCode, 200)
+    const json = response.json()
+    assert.equal(json.batch_info.batch_size, 2)
+    assert.equal(json.batch_info.total_users, 3)
+    const names = json.users.map((user: { username: string }) => user.username)
+    assert.deepEqual(names, [...names].sort().reverse())
+    const refused = await ctx.app.inject({ method: 'GET', url: '/careers/users/?batch_size=2&batch_size=x' })
+    assert.equal(refused.statusCode, 400)
+    assert.deepEqual(refused.json(), { batch_size: ['A valid integer is required.'] })
+  })
+
   it('ignores unknown query parameters', async () => {
     assert.equal((await listUsers(ctx.app, { nonsense: '1', page: 'x' })).statusCode, 200)
   })
