@@ -10,7 +10,7 @@ const MAX_BYTES_PER_UNIT = 3
  * destination (sonic-boom, in its buffer mode) when the buffer is full, at least every `intervalMs`, and on
  * `close`. Handing sonic-boom one line at a time costs it a measure of its whole pending buffer per line;
  * handing it a 64 KiB string cost four passes over it (a join, a length, the write's encoding, and an
- * encoding again when the write completes): 8 % of a profile read against 3 % now.
+ * encoding again when the write completes): 2.1–2.3 µs a line against 1.8 µs now, with the formatting.
  */
 export class BatchedLogDestination {
   private buffer = Buffer.allocUnsafe(BATCH_BYTES)

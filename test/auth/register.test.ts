@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { verify } from '@node-rs/argon2'
 import { describe, it } from 'node:test'
 import { getMe, ISO_UTC, keys, PASSWORD, registration, uniqueName, useTestApp } from '../support/index.js'
 
@@ -177,6 +178,19 @@ describe('POST /careers/users/register/', () => {
     assert.notEqual(user.created_at, '2000-01-01T00:00:00Z')
     const profile = (await getMe(ctx.app, access)).json()
     assert.equal(profile.followers_count, 0)
+  })
+
+  it('stores the password as an argon2id hash at one of the settings OWASP lists as equally strong', async () => {
+    const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration() })
+    assert.equal(response.statusCode, 201)
+    const { password_hash: stored } = await ctx.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', response.json().user.id as number)
+      .executeTakeFirstOrThrow()
+    assert.match(stored, /^\$argon2id\$v=19\$m=(47104,t=1|19456,t=2|12288,t=3|9216,t=4|7168,t=5),p=1\$[^$]{22}\$[^$]{43}$/)
+    assert.equal(await verify(stored, PASSWORD), true)
+    assert.equal(await verify(stored, `${PASSWORD}x`), false)
   })
 
   it('never returns the password or its hash', async () => {

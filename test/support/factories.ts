@@ -1,7 +1,7 @@
-import { hash } from '@node-rs/argon2'
 import { sql, type Insertable } from 'kysely'
 import type { Db } from '../../src/db/connect.js'
 import type { UsersTable } from '../../src/db/database.js'
+import { hashPassword } from '../../src/modules/auth/index.js'
 import { PASSWORD } from './app.js'
 import { uniqueName } from './accounts.js'
 
@@ -11,10 +11,9 @@ import { uniqueName } from './accounts.js'
 
 let passwordHash: Promise<string> | undefined
 
-/** The argon2id hash of `password123` (OWASP parameters), computed once per process. */
+/** The argon2id hash of `password123`, as the app makes it, computed once per process. */
 export function passwordHashOnce(): Promise<string> {
-  // `algorithm: 2` is Algorithm.Argon2id (an ambient const enum that cannot be imported).
-  passwordHash ??= hash(PASSWORD, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 })
+  passwordHash ??= hashPassword(PASSWORD)
   return passwordHash
 }
 
