@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { hash, verify } from '@node-rs/argon2'
 import { describe, it } from 'node:test'
 import { keys, PASSWORD, register, setActive, uniqueName, useTestApp } from '../support/index.js'
 
@@ -49,6 +50,27 @@ describe('POST /careers/users/login/', () => {
       assert.deepEqual(response.json(), { detail: 'No active account found with the given credentials' })
       assert.equal(response.headers['www-authenticate'], 'Bearer realm="api"')
     }
+  })
+
+  it('replaces a hash made with older settings at the next successful login, and only then', async () => {
+    const account = await register(ctx.app)
+    // 19 MiB × 2 passes, the setting of earlier versions. `algorithm: 2` is argon2id.
+    const older = await hash(PASSWORD, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 })
+    await ctx.db.updateTable('users').set({ password_hash: older }).where('id', '=', account.id).execute()
+    const stored = async (): Promise<string> =>
+      (await ctx.db.selectFrom('users').select('password_hash').where('id', '=', account.id).executeTakeFirstOrThrow())
+        .password_hash
+    const login = (password: string) =>
+      ctx.app.inject({ method: 'POST', url: LOGIN, payload: { username: account.username, password } })
+
+    assert.equal((await login('wrong-password')).statusCode, 401)
+    assert.equal(await stored(), older)
+    assert.equal((await login(PASSWORD)).statusCode, 200)
+    const replaced = await stored()
+    assert.match(replaced, /^\$argon2id\$v=19\$m=12288,t=3,p=1\$/)
+    assert.equal(await verify(replaced, PASSWORD), true)
+    assert.equal((await login(PASSWORD)).statusCode, 200)
+    assert.equal(await stored(), replaced, 'a current hash is kept as it is')
   })
 
   it('needs both fields', async () => {

@@ -3,8 +3,16 @@ import type { Db } from '../../db/connect.js'
 import { constraintFieldError, inTransaction } from '../../db/transaction.js'
 import { badRequest, FieldErrorCollector, HttpError, tokenNotValid, WWW_AUTHENTICATE } from '../../errors.js'
 import type { Caller } from '../../plugins/auth.js'
-import { createUser, EMAIL_TAKEN, findCredentials, takenIdentities, USERNAME_TAKEN, type Profile } from '../users/index.js'
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js'
+import {
+  createUser,
+  EMAIL_TAKEN,
+  findCredentials,
+  replacePasswordHash,
+  takenIdentities,
+  USERNAME_TAKEN,
+  type Profile,
+} from '../users/index.js'
+import { hashPassword, isOutdated, verifyAgainstDummy, verifyPassword } from './passwords.js'
 import { createSession, endSession, findSessionUser, purgeExpiredSessions, touchSession } from './sessions.repository.js'
 import type { TokenPair, TokenService } from './tokens.js'
 
@@ -86,6 +94,9 @@ export async function logIn(
     : await verifyAgainstDummy(password)
   if (credentials === undefined || !passwordMatches || !credentials.is_active) {
     throw new HttpError(401, { detail: 'No active account found with the given credentials' }, WWW_AUTHENTICATE)
+  }
+  if (isOutdated(credentials.password_hash)) {
+    await replacePasswordHash(db, credentials.id, credentials.password_hash, await hashPassword(password))
   }
   const { username_key: _key, password_hash: _hash, is_active: _active, ...user } = credentials
   return { user, ...(await openSession(db, tokens, user.id, client, new Date())) }

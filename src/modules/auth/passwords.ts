@@ -10,6 +10,9 @@ import { Semaphore } from '../../lib/semaphore.js'
 // `algorithm: 2` is Algorithm.Argon2id (an ambient const enum we cannot import).
 const ARGON2ID: Options = { algorithm: 2, memoryCost: 12288, timeCost: 3, parallelism: 1 }
 
+// Every hash starts with the settings it was made with.
+const CURRENT_SETTINGS = `$argon2id$v=19$m=${ARGON2ID.memoryCost},t=${ARGON2ID.timeCost},p=${ARGON2ID.parallelism}$`
+
 let dummyHash: Promise<string> | undefined
 
 // One hash per core this process may run on (the affinity mask counts): each one fills 12 MiB, and more of
@@ -28,6 +31,11 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   } catch {
     return false
   }
+}
+
+/** Made with other settings than today's: replaced at the owner's next login, as Django does. */
+export function isOutdated(passwordHash: string): boolean {
+  return !passwordHash.startsWith(CURRENT_SETTINGS)
 }
 
 /**

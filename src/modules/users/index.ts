@@ -6,6 +6,7 @@ export {
   findActiveUserName,
   findCredentials,
   PROFILE_COLUMNS,
+  replacePasswordHash,
   takenIdentities,
   type Profile,
 } from './users.repository.js'

@@ -115,6 +115,16 @@ export async function findCredentials(db: Db, identifier: string): Promise<Crede
   return rows.find((row) => row.username_key === key) ?? rows[0]
 }
 
+/** Replaces a password's hash by a new hash of the same password, unless the password changed meanwhile. */
+export async function replacePasswordHash(db: Db, userId: number, oldHash: string, newHash: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: newHash })
+    .where('id', '=', userId)
+    .where('password_hash', '=', oldHash)
+    .execute()
+}
+
 export async function takenIdentities(db: Db, username: string, email: string): Promise<{ username: boolean; email: boolean }> {
   const usernameKey = identityKey(username)
   const emailKey = identityKey(email)
