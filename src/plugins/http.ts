@@ -72,6 +72,7 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
  * given twice counts with its last value (Fastify would hand the route an array, refused as not a string).
  */
 export function parseQuery(query: string): Record<string, string> {
+  if (query === '') return {}
   const parsed = parseQuerystring(query)
   for (const key in parsed) {
     const value = parsed[key]
