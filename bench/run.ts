@@ -4,7 +4,7 @@
 // The dataset is built once per size and seed with `npm run seed` and kept in data/bench/. Each server runs in
 // its own process pinned to core 0 and the load generator (wrk, or autocannon) to core 1, when `taskset` exists.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -128,6 +128,12 @@ function dataset(): string {
   return file
 }
 
+/** The Node.js options `npm start` runs the server with (its `node … dist/server.js`), so that the bench measures the same. */
+function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
+  return scripts.start.split(/\s+/).filter((word) => word.startsWith('--'))
+}
+
 async function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort()
   const [command, argv] = pinned(0, process.execPath, args)
@@ -224,8 +230,8 @@ function row(name: string, summary: Summary): string {
   const cells = [
     name.padEnd(14),
     summary.rps.toFixed(0).padStart(8),
-    `${summary.p50}`.padStart(6),
-    `${summary.p99}`.padStart(6),
+    summary.p50.toFixed(1).padStart(6),
+    summary.p99.toFixed(1).padStart(6),
     summary.toBare.toFixed(2).padStart(8),
     summary.toLimit.toFixed(2).padStart(9),
     (summary.toProfile === undefined ? '' : summary.toProfile.toFixed(2)).padStart(11),
@@ -241,7 +247,7 @@ async function main(): Promise<void> {
   // shared machine's speed drifts by tens of percent within minutes, and each ratio is taken within a round.
   const bare = await start(['--import', 'tsx', 'bench/baselines/bare-json.ts'], {})
   const limit = await start(['--import', 'tsx', 'bench/baselines/sqlite-profile.ts'], { DATABASE_FILE: file })
-  const server = await start([values.server!], {
+  const server = await start([...startFlags(), values.server!], {
     NODE_ENV: 'production',
     JWT_SECRET: 'bench-secret-0123456789-0123456789-0123',
     DATABASE_URL: `sqlite:${file}`,
