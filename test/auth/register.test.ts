@@ -74,8 +74,13 @@ describe('POST /careers/users/register/', () => {
     ['a space', 'bad name'],
     ['a forbidden character', 'bad!name'],
     ['a slash', 'bad/name'],
-    ['a non-ASCII letter', 'jösé'],
     ['empty', ''],
+    ['in fullwidth letters (NFKC folds them into ASCII)', 'ａｌｉｃｅ'],
+    ['written with a ligature', 'ﬁnn'],
+    ['written with a Kelvin sign', '\u212Aate'],
+    ['a letter and a combining accent', 'jose\u0301'],
+    ['an emoji', 'ana😀'],
+    ['too long in characters', 'é'.repeat(151)],
   ] as const) {
     it(`refuses a username that is ${label}`, async () => {
       const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration({ username }) })
@@ -89,6 +94,28 @@ describe('POST /careers/users/register/', () => {
     const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration({ username }) })
     assert.equal(response.statusCode, 201)
     assert.equal(response.json().user.username, username)
+  })
+
+  it('accepts letters and digits of any script, as Django does, looked up ignoring case', async () => {
+    const username = `Zoë_Ünal.李${process.pid}٣`
+    const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration({ username }) })
+    assert.equal(response.statusCode, 201)
+    assert.equal(response.json().user.username, username)
+    const profile = await ctx.app.inject({ method: 'GET', url: `/careers/users/${encodeURIComponent(username.toUpperCase())}/` })
+    assert.equal(profile.statusCode, 200)
+    assert.equal(profile.json().username, username)
+    const again = await ctx.app.inject({
+      method: 'POST',
+      url: REGISTER,
+      payload: registration({ username: username.toLowerCase(), email: `${uniqueName()}@example.com` }),
+    })
+    assert.equal(again.statusCode, 400)
+    assert.deepEqual(again.json(), { username: ['A user with that username already exists.'] })
+    const tag = uniqueName('')
+    const longest = 'é'.repeat(150 - tag.length) + tag
+    const long = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration({ username: longest }) })
+    assert.equal(long.statusCode, 201)
+    assert.equal((await ctx.app.inject({ method: 'GET', url: `/careers/users/${encodeURIComponent(longest)}/` })).statusCode, 200)
   })
 
   for (const reserved of ['me', 'ME', 'register', 'Following', 'admin', 'docs', 'health', 'metrics', 'search']) {

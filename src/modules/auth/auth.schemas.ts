@@ -6,6 +6,8 @@ import {
   checkProfileFields,
   Email,
   FirstName,
+  INVALID_USERNAME,
+  isNormalUsername,
   isReservedUsername,
   LastName,
   OwnProfile,
@@ -19,7 +21,7 @@ const Username = Type.String({
   minLength: 3,
   maxLength: 150,
   pattern: USERNAME_PATTERN,
-  'x-error': 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+  'x-error': INVALID_USERNAME,
   examples: ['alice'],
 })
 const Password = Type.String({ maxLength: MAX_PASSWORD_LENGTH, examples: ['password123'] })
@@ -53,6 +55,9 @@ export const RegisterBody = refined(
   ),
   (data, errors) => {
     checkProfileFields(data, errors)
+    if (typeof data.username === 'string' && !errors.has('username') && !isNormalUsername(data.username)) {
+      errors.add('username', INVALID_USERNAME)
+    }
     if (typeof data.username === 'string' && !errors.has('username') && isReservedUsername(data.username)) {
       errors.add('username', 'This username is reserved.')
     }

@@ -14,6 +14,8 @@ export { Avatar, Bio, Email, FirstName, LastName, OwnProfile, Stats, UserSummary
 export {
   checkProfileFields,
   EMAIL_TAKEN,
+  INVALID_USERNAME,
+  isNormalUsername,
   isReservedUsername,
   passwordProblems,
   USERNAME_PATTERN,

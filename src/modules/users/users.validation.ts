@@ -1,7 +1,11 @@
 import type { FieldErrorCollector } from '../../errors.js'
 
-export const USERNAME_PATTERN = '^[A-Za-z0-9@.+_-]+$'
-const USERNAME_REGEX = new RegExp(USERNAME_PATTERN)
+// Django's username characters: letters and digits of every script (its `\w` is Unicode), and @ . + - _.
+export const USERNAME_PATTERN = '^[\\p{L}\\p{N}@.+_-]+$'
+const USERNAME_REGEX = new RegExp(USERNAME_PATTERN, 'u')
+const ASCII_USERNAME = /^[A-Za-z0-9@.+_-]+$/
+const USERNAME_MAX = 150
+export const INVALID_USERNAME = 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.'
 
 /** Path words a username may not take (compared case-insensitively), so that no profile shadows a route. */
 const RESERVED_USERNAMES = new Set([
@@ -39,9 +43,20 @@ const MIN_PASSWORD_LENGTH = 8
 export const USERNAME_TAKEN = 'A user with that username already exists.'
 export const EMAIL_TAKEN = 'A user with that email already exists.'
 
+/**
+ * Letters in a compatibility form (fullwidth `ａｌｉｃｅ`, ligatures, the Kelvin sign `K`) are refused: Unicode's NFKC
+ * folds them into other letters, so that they could pass for another user's name (Django folds them on save).
+ */
+export function isNormalUsername(value: string): boolean {
+  return ASCII_USERNAME.test(value) || value.normalize('NFKC') === value
+}
+
 /** Could this string be someone's username? Anything else cannot be found, and is not looked up. */
 export function isWellFormedUsername(value: string): boolean {
-  return value.length >= 3 && value.length <= 150 && USERNAME_REGEX.test(value)
+  if (ASCII_USERNAME.test(value)) return value.length >= 3 && value.length <= USERNAME_MAX
+  // Lengths count characters, as JSON Schema's do (an astral letter is two UTF-16 units).
+  const length = [...value].length
+  return length >= 3 && length <= USERNAME_MAX && USERNAME_REGEX.test(value) && isNormalUsername(value)
 }
 
 export function isReservedUsername(value: string): boolean {
