@@ -44,7 +44,7 @@ export const USERNAME_TAKEN = 'A user with that username already exists.'
 export const EMAIL_TAKEN = 'A user with that email already exists.'
 
 /**
- * Letters in a compatibility form (fullwidth `ａｌｉｃｅ`, ligatures, the Kelvin sign `K`) are refused: Unicode's NFKC
+ * Letters in a compatibility form (fullwidth `ａｌｉｃｅ`, ligatures, the Kelvin sign U+212A) are refused: Unicode's NFKC
  * folds them into other letters, so that they could pass for another user's name (Django folds them on save).
  */
 export function isNormalUsername(value: string): boolean {
