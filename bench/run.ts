@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { FRAGMENTS } from './fragments.js'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,38 +31,6 @@ const DURATION = Number(values.duration)
 const CONNECTIONS = Number(values.connections)
 const ROUNDS = Number(values.rounds)
 const PINNED = spawnSync('taskset', ['-c', '0', 'true']).status === 0
-const FRAGMENTS = [
-  'son',
-  'ann',
-  'mar',
-  'eng',
-  'dev',
-  'ing',
-  'ter',
-  'ric',
-  'and',
-  'lee',
-  'ell',
-  'ber',
-  'ist',
-  'ata',
-  'ion',
-  'ent',
-  'ste',
-  'ers',
-  'pro',
-  'sys',
-  'web',
-  'ops',
-  'des',
-  'sec',
-  'man',
-  'ine',
-  'ver',
-  'tha',
-  'ica',
-  'ada',
-]
 
 interface Result {
   rps: number
