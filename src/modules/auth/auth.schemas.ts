@@ -12,14 +12,16 @@ import {
   LastName,
   OwnProfile,
   passwordProblems,
+  USERNAME_MAX,
+  USERNAME_MIN,
   USERNAME_PATTERN,
 } from '../users/index.js'
 
 const MAX_PASSWORD_LENGTH = 128
 
 const Username = Type.String({
-  minLength: 3,
-  maxLength: 150,
+  minLength: USERNAME_MIN,
+  maxLength: USERNAME_MAX,
   pattern: USERNAME_PATTERN,
   'x-error': INVALID_USERNAME,
   examples: ['alice'],

@@ -18,6 +18,8 @@ export {
   isNormalUsername,
   isReservedUsername,
   passwordProblems,
+  USERNAME_MAX,
+  USERNAME_MIN,
   USERNAME_PATTERN,
   USERNAME_TAKEN,
 } from './users.validation.js'

@@ -4,7 +4,8 @@ import type { FieldErrorCollector } from '../../errors.js'
 export const USERNAME_PATTERN = '^[\\p{L}\\p{N}@.+_-]+$'
 const USERNAME_REGEX = new RegExp(USERNAME_PATTERN, 'u')
 const ASCII_USERNAME = /^[A-Za-z0-9@.+_-]+$/
-const USERNAME_MAX = 150
+export const USERNAME_MIN = 3
+export const USERNAME_MAX = 150
 export const INVALID_USERNAME = 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.'
 
 /** Path words a username may not take (compared case-insensitively), so that no profile shadows a route. */
@@ -53,10 +54,10 @@ export function isNormalUsername(value: string): boolean {
 
 /** Could this string be someone's username? Anything else cannot be found, and is not looked up. */
 export function isWellFormedUsername(value: string): boolean {
-  if (ASCII_USERNAME.test(value)) return value.length >= 3 && value.length <= USERNAME_MAX
+  if (ASCII_USERNAME.test(value)) return value.length >= USERNAME_MIN && value.length <= USERNAME_MAX
   // Lengths count characters, as JSON Schema's do (an astral letter is two UTF-16 units).
   const length = [...value].length
-  return length >= 3 && length <= USERNAME_MAX && USERNAME_REGEX.test(value) && isNormalUsername(value)
+  return length >= USERNAME_MIN && length <= USERNAME_MAX && USERNAME_REGEX.test(value) && value.normalize('NFKC') === value
 }
 
 export function isReservedUsername(value: string): boolean {
