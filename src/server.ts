@@ -3,10 +3,12 @@ import { startProcess } from './cluster.js'
 import { ConfigError, loadConfig, resolveJwtSecret } from './config.js'
 import { connect } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
+import { keepTickShape } from './lib/tick-shape.js'
 
 const SHUTDOWN_GRACE_MS = 30_000
 
 async function main(): Promise<void> {
+  keepTickShape()
   const config = resolveJwtSecret(loadConfig())
   const db = connect(config.database)
   try {
