@@ -41,8 +41,41 @@ export function preparedRead<A extends unknown[], R>(
   build: (db: Db, ...args: A) => Compilable<R>,
   options: { shared?: boolean } = {},
 ): (db: Db, ...args: A) => Promise<R[]> {
+  const plan = planner(build, options)
+  return async (db, ...args) => {
+    const found = plan(db)
+    const values = valuesOf(found, args)
+    if (found.statement !== undefined) return objectsOf(found.statement.all(values) as unknown[][], found.columns) as R[]
+    return readElsewhere<R>(db, found, values)
+  }
+}
+
+/**
+ * `preparedRead` for a query that names at most one row (a key lookup): its first row, or undefined. On a
+ * SQLite file the statement stops at the first row instead of stepping on to confirm there is no other.
+ */
+export function preparedFirst<A extends unknown[], R>(
+  build: (db: Db, ...args: A) => Compilable<R>,
+  options: { shared?: boolean } = {},
+): (db: Db, ...args: A) => Promise<R | undefined> {
+  const plan = planner(build, options)
+  return async (db, ...args) => {
+    const found = plan(db)
+    const values = valuesOf(found, args)
+    if (found.statement !== undefined) {
+      const row = found.statement.get(values) as unknown[] | undefined
+      return row === undefined ? undefined : (objectOf(row, found.columns) as R)
+    }
+    return (await readElsewhere<R>(db, found, values))[0]
+  }
+}
+
+function planner<A extends unknown[], R>(
+  build: (db: Db, ...args: A) => Compilable<R>,
+  options: { shared?: boolean },
+): (db: Db) => Plan {
   const plans = new WeakMap<Db, Plan>()
-  const plan = (db: Db): Plan => {
+  return (db) => {
     let found = plans.get(db)
     if (found === undefined) {
       const slots = Array.from({ length: MAX_ARGUMENTS }, (_unused, index) => new Slot(index))
@@ -62,14 +95,17 @@ export function preparedRead<A extends unknown[], R>(
     }
     return found
   }
-  return async (db, ...args) => {
-    const { sql, parameters, statement, columns, shared } = plan(db)
-    const values = parameters.map((parameter) => (parameter instanceof Slot ? args[parameter.index] : parameter.value))
-    if (statement !== undefined) return objectsOf(statement.all(values) as unknown[][], columns) as R[]
-    const query = async (): Promise<R[]> => (await db.executeQuery<R>(CompiledQuery.raw(sql, values))).rows
-    if (shared !== undefined) return (await shared.read(JSON.stringify(values), query)) as R[]
-    return query()
-  }
+}
+
+function valuesOf(plan: Plan, args: unknown[]): unknown[] {
+  return plan.parameters.map((parameter) => (parameter instanceof Slot ? args[parameter.index] : parameter.value))
+}
+
+/** Through Kysely's executor (PostgreSQL, or SQLite in memory), shared with identical concurrent reads if asked. */
+async function readElsewhere<R>(db: Db, plan: Plan, values: unknown[]): Promise<R[]> {
+  const query = async (): Promise<R[]> => (await db.executeQuery<R>(CompiledQuery.raw(plan.sql, values))).rows
+  if (plan.shared !== undefined) return (await plan.shared.read(JSON.stringify(values), query)) as R[]
+  return query()
 }
 
 /**
@@ -91,11 +127,12 @@ export function preparedVariants<V, A extends unknown[], R>(
 
 function objectsOf(rows: unknown[][], columns: string[]): Record<string, unknown>[] {
   const objects = new Array<Record<string, unknown>>(rows.length)
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index]!
-    const object: Record<string, unknown> = {}
-    for (let column = 0; column < columns.length; column++) object[columns[column]!] = row[column]
-    objects[index] = object
-  }
+  for (let index = 0; index < rows.length; index++) objects[index] = objectOf(rows[index]!, columns)
   return objects
+}
+
+function objectOf(row: unknown[], columns: string[]): Record<string, unknown> {
+  const object: Record<string, unknown> = {}
+  for (let column = 0; column < columns.length; column++) object[columns[column]!] = row[column]
+  return object
 }

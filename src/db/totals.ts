@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from './connect.js'
-import { preparedRead } from './prepared.js'
+import { preparedFirst } from './prepared.js'
 
 /** A table's stored total, inactive rows and generation (moved by the table's triggers, in the writers' transactions). */
 export interface TableTotals {
@@ -9,14 +9,14 @@ export interface TableTotals {
   generation: number
 }
 
-const totalsRow = preparedRead(
+const totalsRow = preparedFirst(
   (db: Db, name: string) => db.selectFrom('table_totals').select(['total', 'inactive', 'generation']).where('name', '=', name),
   { shared: true },
 )
 
 /** One primary-key lookup. */
 export async function readTotals(db: Db, name: string): Promise<TableTotals> {
-  const [row] = await totalsRow(db, name)
+  const row = await totalsRow(db, name)
   if (row === undefined) throw new Error(`table_totals has no row ${name}`)
   return { total: Number(row.total), inactive: Number(row.inactive), generation: Number(row.generation) }
 }

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { connect, sqliteReader, type Db } from '../../src/db/connect.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
-import { preparedRead } from '../../src/db/prepared.js'
+import { preparedFirst, preparedRead } from '../../src/db/prepared.js'
 import { inTransaction } from '../../src/db/transaction.js'
 import { DIALECT, register, useTestApp } from '../helper.js'
 import { userRow } from '../support/index.js'
@@ -26,6 +26,9 @@ async function fileDb(): Promise<Db> {
 const usernames = async (db: Db) =>
   (await db.selectFrom('users').select('username').orderBy('id').execute()).map((row) => row.username)
 const byKey = preparedRead((db: Db, key: string) =>
+  db.selectFrom('users').select(['id', 'username']).where('username_key', '=', key),
+)
+const firstByKey = preparedFirst((db: Db, key: string) =>
   db.selectFrom('users').select(['id', 'username']).where('username_key', '=', key),
 )
 
@@ -58,10 +61,12 @@ describe('the query-only SQLite connection', { skip }, () => {
     // The writing connection is held by the transaction: these reads finish anyway, without its row.
     assert.deepEqual(await usernames(db), ['first'])
     assert.deepEqual(await byKey(db, 'second'), [])
+    assert.equal(await firstByKey(db, 'second'), undefined)
     release()
     await transaction
     assert.deepEqual(await usernames(db), ['first', 'second'])
     assert.deepEqual(await byKey(db, 'second'), [{ id: 2, username: 'second' }])
+    assert.deepEqual(await firstByKey(db, 'second'), { id: 2, username: 'second' })
 
     await assert.rejects(
       inTransaction(db, async (trx) => {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.js'
-import { preparedRead } from '../../db/prepared.js'
+import { preparedFirst } from '../../db/prepared.js'
 import { PROFILE_COLUMNS, type Profile } from '../users/index.js'
 
 export interface NewSession {
@@ -27,7 +27,7 @@ export async function createSession(db: Db, session: NewSession, now: string): P
 }
 
 /** The active user of an open session: one indexed lookup per authenticated request. */
-const sessionUser = preparedRead((db: Db, sessionId: string, userId: number, now: string) =>
+const sessionUser = preparedFirst((db: Db, sessionId: string, userId: number, now: string) =>
   db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -39,8 +39,7 @@ const sessionUser = preparedRead((db: Db, sessionId: string, userId: number, now
 )
 
 export async function findSessionUser(db: Db, userId: number, sessionId: string, now: string): Promise<Profile | undefined> {
-  const [user] = await sessionUser(db, sessionId, userId, now)
-  return user
+  return sessionUser(db, sessionId, userId, now)
 }
 
 export async function touchSession(db: Db, sessionId: string, now: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.js'
-import { preparedRead, preparedVariants } from '../../db/prepared.js'
+import { preparedFirst, preparedVariants } from '../../db/prepared.js'
 import { valueCache } from '../../db/totals.js'
 import { markFollowing } from '../../lib/following-marks.js'
 import { followedAmong, type Page } from './follows.repository.js'
@@ -35,7 +35,7 @@ export async function listConnections(
   viewerId: number | null,
   page: Page,
 ): Promise<{ count: number; results: ConnectionRow[]; shared: boolean }> {
-  const [versions] = await pageVersions(db, user.id)
+  const versions = await pageVersions(db, user.id)
   const allActive = versions !== undefined && Number(versions.inactive) === 0
   const count = allActive ? user.storedCount : await countActiveConnections(db, user.id, side)
   if (page.offset >= count) return { count, results: [], shared: false }
@@ -52,7 +52,7 @@ export async function listConnections(
   return { count, results: marked.rows, shared: marked.shared }
 }
 
-const pageVersions = preparedRead(
+const pageVersions = preparedFirst(
   (db: Db, userId: number) =>
     db
       .selectFrom('users')

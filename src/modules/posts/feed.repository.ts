@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Db } from '../../db/connect.js'
 import type { Database } from '../../db/database.js'
-import { preparedRead, preparedVariants } from '../../db/prepared.js'
+import { preparedFirst, preparedVariants } from '../../db/prepared.js'
 import { valueCache } from '../../db/totals.js'
 import type { Page } from './posts.repository.js'
 import { postViewPages, postViewsByIds, type PostView } from './views.repository.js'
@@ -26,7 +26,7 @@ export async function feed(
   userId: number,
   page: Page,
 ): Promise<{ total: number; posts: readonly PostView[]; shared: boolean }> {
-  const [versions] = await feedVersions(db, userId)
+  const versions = await feedVersions(db, userId)
   if (versions === undefined) return { ...(await feedViews(db, userId, await feedPage(db, userId, page))), shared: false }
   if (versions.rows_generation !== null) {
     // Where the `post_rows` generation is kept, the whole page is cached: it moves with every shown column.
@@ -53,14 +53,14 @@ async function cachedFeedPage(db: Db, userId: number, page: Page, followsVersion
 }
 
 async function feedPage(db: Db, userId: number, page: Page): Promise<FeedPage> {
-  const [row] = await feedTotal(db, userId)
+  const row = await feedTotal(db, userId)
   const total = Number(row?.total ?? 0)
   if (page.offset >= total) return { total, ids: [] }
   const rows = await feedIds(page.limit)(db, userId, page.offset)
   return { total, ids: rows.map((row) => Number(row.id)) }
 }
 
-const feedVersions = preparedRead(
+const feedVersions = preparedFirst(
   (db: Db, userId: number) =>
     db
       .selectFrom('users')
@@ -78,7 +78,7 @@ function generationOf(eb: ExpressionBuilder<Database, 'users'>, name: string) {
   return eb.selectFrom('table_totals').select('table_totals.generation').where('table_totals.name', '=', name)
 }
 
-const feedTotal = preparedRead((db: Db, userId: number) =>
+const feedTotal = preparedFirst((db: Db, userId: number) =>
   db
     .selectFrom('users')
     .where('users.id', 'in', feedAuthors(userId))

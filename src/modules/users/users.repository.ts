@@ -1,6 +1,6 @@
 import { sql, type Updateable } from 'kysely'
 import type { Db } from '../../db/connect.js'
-import { preparedRead } from '../../db/prepared.js'
+import { preparedFirst } from '../../db/prepared.js'
 import type { UsersTable } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import type { Caller } from '../../plugins/auth.js'
@@ -92,15 +92,14 @@ export async function findActiveUserName(db: Db, id: number): Promise<{ id: numb
 }
 
 // Shared: profiles are only ever read and serialized.
-const activeUserByKey = preparedRead(
+const activeUserByKey = preparedFirst(
   (db: Db, key: string) =>
     db.selectFrom('users').select(PROFILE_COLUMNS).where('username_key', '=', key).where('is_active', '=', sql.lit(true)),
   { shared: true },
 )
 
 export async function findActiveUserByUsername(db: Db, username: string): Promise<Profile | undefined> {
-  const [user] = await activeUserByKey(db, identityKey(username))
-  return user
+  return activeUserByKey(db, identityKey(username))
 }
 
 /** The account a login names, by username first, then by email; active or not (the caller decides). */
