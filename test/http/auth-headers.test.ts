@@ -58,6 +58,19 @@ describe('authentication headers', () => {
     })
   }
 
+  it('reads a valid token after spaces or tabs, and nothing with more after it (as DRF splits the header)', async () => {
+    const { access } = await register(ctx.app)
+    const status = async (authorization: string) =>
+      (await ctx.app.inject({ method: 'GET', url: ME, headers: { authorization } })).statusCode
+    assert.equal(await status(`Bearer ${access}`), 200)
+    assert.equal(await status(`Bearer\t${access}`), 200)
+    assert.equal(await status(`Bearer  ${access}`), 200)
+    assert.equal(await status(`Bearer \t${access}`), 200)
+    for (const header of [`Bearer ${access} x`, `Bearer ${access}\tx`, `Bearer ${access}\u00a0`, `Bearer ${access}.`]) {
+      assert.equal(await status(header), 401, JSON.stringify(header))
+    }
+  })
+
   it('every 401 carries WWW-Authenticate, bad logins and bad refresh tokens included', async () => {
     const responses = [
       await ctx.app.inject({ method: 'POST', url: LOGIN, payload: { username: uniqueName('nobody'), password: PASSWORD } }),
