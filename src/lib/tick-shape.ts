@@ -12,7 +12,7 @@ const kept: object[] = []
  * maps of such objects only while some object has them. A garbage collection that happens while no entry
  * is queued drops them, and the next tick builds new ones. Once `nextTick` has met more than four of them, V8
  * stops specialising it and builds every entry through the runtime. That happened in every start of this
- * service we measured (a busy startup collects often), and cost about a fifth of a profile read's
+ * service we measured (a busy startup collects often), and cost 18 % of a profile read's
  * instructions. The bare Fastify server fell into the same state in some starts. One kept entry makes the
  * maps permanent. The two symbols are Node's own, read from an AsyncResource, which carries the same pair.
  *
