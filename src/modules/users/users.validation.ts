@@ -49,15 +49,17 @@ export const EMAIL_TAKEN = 'A user with that email already exists.'
  * folds them into other letters, so that they could pass for another user's name (Django folds them on save).
  */
 export function isNormalUsername(value: string): boolean {
-  return ASCII_USERNAME.test(value) || value.normalize('NFKC') === value
+  return ASCII_USERNAME.test(value) || isNfkcStable(value)
 }
+
+const isNfkcStable = (value: string): boolean => value.normalize('NFKC') === value
 
 /** Could this string be someone's username? Anything else cannot be found, and is not looked up. */
 export function isWellFormedUsername(value: string): boolean {
   if (ASCII_USERNAME.test(value)) return value.length >= USERNAME_MIN && value.length <= USERNAME_MAX
   // Lengths count characters, as JSON Schema's do (an astral letter is two UTF-16 units).
   const length = [...value].length
-  return length >= USERNAME_MIN && length <= USERNAME_MAX && USERNAME_REGEX.test(value) && value.normalize('NFKC') === value
+  return length >= USERNAME_MIN && length <= USERNAME_MAX && USERNAME_REGEX.test(value) && isNfkcStable(value)
 }
 
 export function isReservedUsername(value: string): boolean {
