@@ -66,9 +66,12 @@ export async function buildTestApp(
   }
 }
 
+const droppedMeanwhile = new Set(['3F000', '42P01'])
+
 /**
- * Migrates a test database. Kysely's migrator looks for its table in every schema of the database, and a schema
- * that another test file drops at that moment fails the lookup (3F000, naming that other schema): retried.
+ * Migrates a test database. Kysely's migrator looks for its table in every schema of the database, resolving each
+ * schema and table by name (`has_schema_privilege`, `pg_get_serial_sequence`); a schema that another test file
+ * drops at that moment fails the lookup with 3F000 or 42P01, naming that other schema's objects: retried.
  */
 export async function migrateTestDatabase(db: Db): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -76,7 +79,7 @@ export async function migrateTestDatabase(db: Db): Promise<void> {
       await migrateToLatest(db)
       return
     } catch (error) {
-      if (attempt >= 5 || (error as { code?: string }).code !== '3F000') throw error
+      if (attempt >= 5 || !droppedMeanwhile.has((error as { code?: string }).code ?? '')) throw error
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt))
     }
   }
