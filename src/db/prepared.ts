@@ -20,8 +20,8 @@ interface Plan {
    * skips the connection's LRU cache; the number of prepared reads is fixed by the code).
    */
   statement: Statement | undefined
-  /** The statement's column names, in the order of its arrays. */
-  columns: string[]
+  /** Builds the row object from the statement's array, one column after another. */
+  rowOf: (row: unknown[]) => Record<string, unknown>
   /** With `shared`, off SQLite: identical concurrent reads answered by one query sent after they arrived. */
   shared: SharedReads<unknown[]> | undefined
 }
@@ -45,7 +45,7 @@ export function preparedRead<A extends unknown[], R>(
   return async (db, ...args) => {
     const found = plan(db)
     const values = valuesOf(found, args)
-    if (found.statement !== undefined) return objectsOf(found.statement.all(values) as unknown[][], found.columns) as R[]
+    if (found.statement !== undefined) return objectsOf(found.statement.all(values) as unknown[][], found.rowOf) as R[]
     return readElsewhere<R>(db, found, values)
   }
 }
@@ -64,7 +64,7 @@ export function preparedFirst<A extends unknown[], R>(
     const values = valuesOf(found, args)
     if (found.statement !== undefined) {
       const row = found.statement.get(values) as unknown[] | undefined
-      return row === undefined ? undefined : (objectOf(row, found.columns) as R)
+      return row === undefined ? undefined : (found.rowOf(row) as R)
     }
     return (await readElsewhere<R>(db, found, values))[0]
   }
@@ -88,7 +88,7 @@ function planner<A extends unknown[], R>(
         sql: compiled.sql,
         parameters: compiled.parameters.map((value) => (value instanceof Slot ? value : { value })),
         statement,
-        columns: statement?.columns().map((column) => column.name) ?? [],
+        rowOf: rowBuilder(statement?.columns().map((column) => column.name) ?? []),
         shared: options.shared === true && reader === undefined ? new SharedReads<unknown[]>() : undefined,
       }
       plans.set(db, found)
@@ -125,14 +125,21 @@ export function preparedVariants<V, A extends unknown[], R>(
   }
 }
 
-function objectsOf(rows: unknown[][], columns: string[]): Record<string, unknown>[] {
+function objectsOf(rows: unknown[][], rowOf: Plan['rowOf']): Record<string, unknown>[] {
   const objects = new Array<Record<string, unknown>>(rows.length)
-  for (let index = 0; index < rows.length; index++) objects[index] = objectOf(rows[index]!, columns)
+  for (let index = 0; index < rows.length; index++) objects[index] = rowOf(rows[index]!)
   return objects
 }
 
-function objectOf(row: unknown[], columns: string[]): Record<string, unknown> {
-  const object: Record<string, unknown> = {}
-  for (let column = 0; column < columns.length; column++) object[columns[column]!] = row[column]
-  return object
+/**
+ * `(row) => ({ "id": row[0], "username": row[1], … })` for these columns. One object literal per statement
+ * gives its rows one shape from the start; building them with `object[column] = value` in one loop shared by
+ * every statement was a megamorphic keyed store per column (about 1 % of a profile read). The column names come
+ * from our own SQL and are written as JSON strings, so no name can be read as code.
+ */
+function rowBuilder(columns: string[]): Plan['rowOf'] {
+  // In an object literal this name would set the prototype instead of a field.
+  if (columns.includes('__proto__')) throw new Error('A prepared read cannot have a column named __proto__')
+  const fields = columns.map((column, index) => `${JSON.stringify(column)}: row[${index}]`)
+  return new Function('row', `return { ${fields.join(', ')} }`) as Plan['rowOf']
 }

@@ -92,6 +92,19 @@ describe('the query-only SQLite connection', { skip }, () => {
     // Closed with the database.
     assert.throws(() => sqliteReader(db)!.statement('select 1').all(), /not open/)
   })
+
+  it('builds rows whose column names look like code as plain names, and refuses __proto__', async () => {
+    const db = await fileDb()
+    const odd = preparedRead((db: Db, n: number) =>
+      db.selectNoFrom([sql`${n}`.as('a"b'), sql`${n} + 1`.as('c\\d }) + ('), sql`'x'`.as('constructor')]),
+    )
+    const rows = await odd(db, 1)
+    assert.deepEqual(rows, [{ 'a"b': 1, 'c\\d }) + (': 2, constructor: 'x' }])
+    assert.equal(Object.getPrototypeOf(rows[0]), Object.prototype)
+    const proto = preparedFirst((db: Db) => db.selectNoFrom(sql`1`.as('__proto__')))
+    await assert.rejects(async () => proto(db), /__proto__/)
+    await db.destroy()
+  })
 })
 
 describe('prepared reads', () => {
