@@ -83,27 +83,33 @@ export function createTokenService(secret: string, accessTtlSeconds: number, ref
 }
 
 /**
- * Claims of tokens whose signature checked out, by the token itself, until they expire (fast-jwt's own cache
- * keys each token by a SHA-256 of it, 5 % of an authenticated read; a heap dump that showed cached tokens
- * would hold the signing secret anyway). Only well-signed tokens are kept, so garbage cannot fill it.
+ * Claims of tokens whose signature checked out, until they expire (fast-jwt's own cache keys each token by a
+ * SHA-256 of it, 5 % of an authenticated read; a heap dump that showed cached tokens would hold the signing
+ * secret anyway). Only well-signed tokens are kept, so garbage cannot fill it. Entries are found by the
+ * signature segment and must then match the whole token: a Map hashes its key on every lookup (each request
+ * brings a new string), and the signature is a seventh of the token.
  */
 class VerifiedTokens {
-  private readonly claims = new Map<string, Partial<TokenClaims>>()
+  private readonly entries = new Map<string, { token: string; claims: Partial<TokenClaims> }>()
 
   constructor(private readonly capacity: number) {}
 
   get(token: string): Partial<TokenClaims> | undefined {
-    const claims = this.claims.get(token)
-    if (claims === undefined) return undefined
+    const signature = signatureOf(token)
+    const entry = this.entries.get(signature)
+    if (entry === undefined || entry.token !== token) return undefined
+    const { claims } = entry
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) {
-      this.claims.delete(token)
+      this.entries.delete(signature)
       return undefined
     }
     return claims
   }
 
   set(token: string, claims: Partial<TokenClaims>): void {
-    this.claims.set(token, claims)
-    if (this.claims.size > this.capacity) this.claims.delete(this.claims.keys().next().value as string)
+    this.entries.set(signatureOf(token), { token, claims })
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string)
   }
 }
+
+const signatureOf = (token: string): string => token.slice(token.lastIndexOf('.') + 1)
