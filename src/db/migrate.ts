@@ -10,6 +10,7 @@ import * as m0007 from './migrations/2026_11_26_0007_users_generation_avatar.js'
 import * as m0008 from './migrations/2026_11_26_0008_follows_page_indexes.js'
 import * as m0009 from './migrations/2026_11_26_0009_follows_version.js'
 import * as m0010 from './migrations/2026_11_26_0010_post_rows_generation.js'
+import * as m0011 from './migrations/2026_11_27_0011_username_key_length.js'
 
 // Listed explicitly so that the same code runs from src/ (tsx) and dist/ (node).
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_0008_follows_page_indexes': m0008,
   '2026_11_26_0009_follows_version': m0009,
   '2026_11_26_0010_post_rows_generation': m0010,
+  '2026_11_27_0011_username_key_length': m0011,
 }
 
 /** Applies pending migrations; returns the names applied. Throws if one fails (nothing after it runs). */
