@@ -87,7 +87,7 @@ function messageFor(error: ErrorObject): string | undefined {
     case 'additionalProperties':
       return 'This field cannot be changed here.'
     case 'type':
-      return typeMessage(String(error.params.type))
+      return error.data === null ? 'This field may not be null.' : typeMessage(String(error.params.type))
     case 'anyOf':
       return undefined
     case 'maxLength':

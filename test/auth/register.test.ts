@@ -187,6 +187,46 @@ describe('POST /careers/users/register/', () => {
     })
   }
 
+  it("answers DRF's messages for null and blank values, one per field", async () => {
+    const nulls = await ctx.app.inject({
+      method: 'POST',
+      url: REGISTER,
+      payload: { username: null, email: null, password: null, password_confirm: 'password123' },
+    })
+    assert.equal(nulls.statusCode, 400)
+    // No mismatch on password_confirm: there is no password to compare it with.
+    assert.deepEqual(nulls.json(), {
+      username: ['This field may not be null.'],
+      email: ['This field may not be null.'],
+      password: ['This field may not be null.'],
+    })
+    const blanks = await ctx.app.inject({
+      method: 'POST',
+      url: REGISTER,
+      payload: { username: '', email: '', password: '', password_confirm: '' },
+    })
+    assert.equal(blanks.statusCode, 400)
+    const blank = ['This field may not be blank.']
+    assert.deepEqual(blanks.json(), { username: blank, email: blank, password: blank, password_confirm: blank })
+  })
+
+  it('takes a 150-letter name whose lower-case form is longer (İ lower-cases to two characters)', async () => {
+    const username = 'İ'.repeat(75) + uniqueName().slice(0, 75)
+    assert.equal([...username].length <= 150, true)
+    const response = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration({ username }) })
+    assert.equal(response.statusCode, 201, response.body)
+    const again = await ctx.app.inject({
+      method: 'POST',
+      url: REGISTER,
+      payload: registration({ username: username.toUpperCase() }),
+    })
+    assert.equal(again.statusCode, 400)
+    assert.deepEqual(again.json(), { username: ['A user with that username already exists.'] })
+    const profile = await ctx.app.inject({ method: 'GET', url: `/careers/users/${encodeURIComponent(username)}/` })
+    assert.equal(profile.statusCode, 200)
+    assert.equal(profile.json().username, username)
+  })
+
   it('ignores keys a client may not set (no mass assignment)', async () => {
     const response = await ctx.app.inject({
       method: 'POST',

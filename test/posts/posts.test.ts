@@ -64,7 +64,12 @@ describe('POST /careers/create/ and POST /careers/', () => {
       ],
       [
         { title: 5, content: null },
-        { title: ['Not a valid string.'], content: ['Not a valid string.'] },
+        { title: ['Not a valid string.'], content: ['This field may not be null.'] },
+      ],
+      // What Python's str.strip() removes and JavaScript's trim() keeps.
+      [
+        { title: '\u001c\u001f\u0085', content: '\u0085 \u3000' },
+        { title: ['This field may not be blank.'], content: ['This field may not be blank.'] },
       ],
     ]
     for (const [payload, expected] of cases) {

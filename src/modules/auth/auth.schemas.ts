@@ -26,7 +26,7 @@ const Username = Type.String({
   'x-error': INVALID_USERNAME,
   examples: ['alice'],
 })
-const Password = Type.String({ maxLength: MAX_PASSWORD_LENGTH, examples: ['password123'] })
+const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH, examples: ['password123'] })
 
 export const RegisterBody = refined(
   Type.Object(
@@ -34,7 +34,7 @@ export const RegisterBody = refined(
       username: Username,
       email: Email,
       password: Password,
-      password_confirm: Type.String({ maxLength: MAX_PASSWORD_LENGTH, examples: ['password123'] }),
+      password_confirm: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH, examples: ['password123'] }),
       first_name: Type.Optional(FirstName),
       last_name: Type.Optional(LastName),
       bio: Type.Optional(Bio),
@@ -66,7 +66,8 @@ export const RegisterBody = refined(
     if (typeof data.password === 'string' && !errors.has('password')) {
       for (const problem of passwordProblems(data.password, data.username, data.email)) errors.add('password', problem)
     }
-    if (typeof data.password_confirm === 'string' && !errors.has('password_confirm') && data.password_confirm !== data.password) {
+    const comparable = typeof data.password === 'string' && typeof data.password_confirm === 'string'
+    if (comparable && !errors.has('password_confirm') && data.password_confirm !== data.password) {
       errors.add('password_confirm', 'Passwords do not match.')
     }
   },

@@ -58,13 +58,28 @@ export const Comment = Type.Object(
   { $id: 'Comment' },
 )
 
+// The characters Python's str.strip() removes (DRF trims with it): JavaScript's trim() differs on U+001C–U+001F,
+// U+0085 (stripped by Python only) and U+FEFF (by JavaScript only). Scanned from both ends, not by a regular
+// expression: `\s+$` is quadratic on a long run of inner whitespace.
+const STRIPPED = new Set(
+  '\t\n\v\f\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000',
+)
+
+function strip(value: string): string {
+  let start = 0
+  let end = value.length
+  while (start < end && STRIPPED.has(value[start]!)) start++
+  while (end > start && STRIPPED.has(value[end - 1]!)) end--
+  return value.slice(start, end)
+}
+
 /** Trims the listed text fields in place; blank or too long → DRF's messages on that field. */
 function trimmedText(limits: Record<string, number>): (data: Record<string, unknown>, errors: FieldErrorCollector) => void {
   return (data, errors) => {
     for (const [field, max] of Object.entries(limits)) {
       const value = data[field]
       if (typeof value !== 'string' || errors.has(field)) continue
-      const trimmed = value.trim()
+      const trimmed = strip(value)
       data[field] = trimmed
       if (trimmed === '') errors.add(field, 'This field may not be blank.')
       else if ([...trimmed].length > max) errors.add(field, `Ensure this field has no more than ${max} characters.`)

@@ -10,7 +10,7 @@ const AVATAR_MAX = 500
 export const FirstName = Type.String({ maxLength: NAME_MAX, examples: ['Alice'] })
 export const LastName = Type.String({ maxLength: NAME_MAX, examples: ['Smith'] })
 export const Bio = Type.String({ maxLength: BIO_MAX, examples: ['Software developer'] })
-export const Email = Type.String({ maxLength: 254, examples: ['alice@example.com'] })
+export const Email = Type.String({ minLength: 1, maxLength: 254, examples: ['alice@example.com'] })
 /** `null` or `""` clears it. */
 export const Avatar = Type.Unsafe<string | null>({
   type: ['string', 'null'],
