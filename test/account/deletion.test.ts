@@ -207,4 +207,37 @@ describe('DELETE me/ with posts, reactions and follows', () => {
     await assertCountersMatchRows(ctx.db)
     await assertFollowCountsMatchRows()
   })
+  it('accounts that follow, like and comment on each other, deleted at once: every one 204, counts exact', async () => {
+    const users = await Promise.all(Array.from({ length: 6 }, () => register(ctx.app)))
+    const posts = await Promise.all(
+      users.map(async (who) => (await ok(who, 'POST', '/careers/create/', { title: 't', content: 'c' })).id as number),
+    )
+    for (const who of users) {
+      for (const [i, other] of users.entries()) {
+        if (other !== who) await follow(who, other)
+        await ok(who, 'POST', `/careers/${posts[i]}/like/`)
+        await ok(who, 'POST', `/careers/${posts[i]}/comment/`, { content: 'x' })
+      }
+    }
+    const survivor = await register(ctx.app)
+    await follow(survivor, users[0]!)
+    await ok(survivor, 'POST', `/careers/${posts[0]}/like/`)
+    const deleted = users.slice(0, 4)
+    const results = await Promise.all(deleted.map((who) => call(ctx.app, 'DELETE', `${USERS}/me/`, who, { password: PASSWORD })))
+    assert.deepEqual(
+      results.map((result) => result.status),
+      deleted.map(() => 204),
+      results.map((result) => result.raw.body).join(' '),
+    )
+    for (const who of users.slice(4)) {
+      const counts = await countsOf(who.username)
+      assert.equal(counts.followers_count, 1)
+      assert.equal(counts.following_count, 1)
+      assert.equal(counts.likes_received, 2)
+      assert.equal(counts.comments_received, 2)
+    }
+    assert.equal((await countsOf(survivor.username)).following_count, 0)
+    await assertCountersMatchRows(ctx.db)
+    await assertFollowCountsMatchRows()
+  })
 })

@@ -1,4 +1,5 @@
-import type { Db } from '../../db/connect.js'
+import { sql } from 'kysely'
+import { dialectOf, type Db } from '../../db/connect.js'
 import type { Trx } from '../../db/transaction.js'
 
 export interface SessionRow {
@@ -64,4 +65,18 @@ export async function endSessions(db: Db | Trx, userId: number, keepSessionId: s
 
 export async function deleteUserRow(trx: Trx, userId: number): Promise<void> {
   await trx.deleteFrom('users').where('id', '=', userId).execute()
+}
+
+// Any fixed number: the key of the advisory lock below, the same in every process on the database.
+const ACCOUNT_DELETIONS_LOCK = 7_316_425_019
+
+/**
+ * PostgreSQL: one account deletion at a time, until its transaction ends. A deletion locks its own user row
+ * first and then the counter rows of everyone it followed, liked or commented on, so two deletions of users
+ * linked to each other take each other's rows in opposite orders, and their retries deadlock again. Deletions
+ * are rare; waiting for one costs nothing.
+ */
+export async function serializeAccountDeletions(trx: Trx): Promise<void> {
+  if (dialectOf(trx) !== 'postgres') return
+  await sql`select pg_advisory_xact_lock(${ACCOUNT_DELETIONS_LOCK})`.execute(trx)
 }

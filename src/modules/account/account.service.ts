@@ -13,6 +13,7 @@ import {
   findLoginAccountId,
   findPasswordHash,
   listOpenSessions,
+  serializeAccountDeletions,
   setPasswordHash,
   type SessionRow,
 } from './account.repository.js'
@@ -76,10 +77,12 @@ export async function changePassword(
  * start meanwhile. Others take that row last (counters go posts before users), so a like, comment or unfollow
  * touching this user that is already in flight can deadlock with us: PostgreSQL aborts one side (40P01) and
  * `inTransaction` retries it; once we commit, the retried write finds the user or post gone (400/404).
+ * Deletions themselves run one at a time (see serializeAccountDeletions).
  */
 export async function deleteAccount(db: Db, userId: number, password: string): Promise<void> {
   if (!(await passwordIsRight(db, userId, password))) throw ValidationError.field('password', 'Incorrect password.')
   await inTransaction(db, async (trx) => {
+    await serializeAccountDeletions(trx)
     await deleteUserContent(trx, userId)
     await deleteFollowsOf(trx, userId)
     await endSessions(trx, userId, null)
