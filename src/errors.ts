@@ -40,6 +40,11 @@ export function tokenNotValid(detail = 'Given token not valid for any token type
   return new HttpError(401, { detail, code: 'token_not_valid' }, WWW_AUTHENTICATE)
 }
 
+/** A valid token of a deactivated user (simplejwt's answer). */
+export function userInactive(): HttpError {
+  return new HttpError(401, { detail: 'User is inactive', code: 'user_inactive' }, WWW_AUTHENTICATE)
+}
+
 /** Collects field errors across checks, so that one response reports every bad field. */
 export class FieldErrorCollector {
   // No prototype: a client's key may be named `toString` or `constructor`.

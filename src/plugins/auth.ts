@@ -1,6 +1,6 @@
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { notAuthenticated, tokenNotValid } from '../errors.js'
+import { notAuthenticated, tokenNotValid, userInactive } from '../errors.js'
 
 /** The authenticated user, as handlers see it: never the password hash. */
 export interface Caller {
@@ -27,8 +27,8 @@ export interface AccessClaims {
 export interface AuthOptions {
   /** The claims of a well-signed, unexpired access token; null for anything else. */
   verifyAccess: (token: string) => AccessClaims | null
-  /** The active user of an open session; undefined when the session ended or the user is gone. */
-  resolveSession: (userId: number, sessionId: string) => Promise<Caller | undefined>
+  /** The active user of an open session; 'inactive' when that user is deactivated; undefined when the session ended or the user is gone. */
+  resolveSession: (userId: number, sessionId: string) => Promise<Caller | 'inactive' | undefined>
 }
 
 declare module 'fastify' {
@@ -58,7 +58,8 @@ export default fp<AuthOptions>(
       const claims = token === null ? null : verifyAccess(token)
       if (claims === null) throw tokenNotValid()
       const user = await resolveSession(claims.userId, claims.sessionId)
-      // An ended session, a deactivated or deleted user: the token no longer stands for anyone.
+      if (user === 'inactive') throw userInactive()
+      // An ended session or a deleted user: the token no longer stands for anyone.
       if (user === undefined) throw tokenNotValid()
       request.user = user
       request.sessionId = claims.sessionId

@@ -86,7 +86,10 @@ describe('tokens', () => {
   it('are refused once the user is deactivated', async () => {
     const account = await register(ctx.app)
     await setActive(ctx.db, account.id, false)
-    assert.equal((await getMe(ctx.app, account.access)).statusCode, 401)
+    const me = await getMe(ctx.app, account.access)
+    assert.equal(me.statusCode, 401)
+    assert.deepEqual(me.json(), { detail: 'User is inactive', code: 'user_inactive' })
+    assert.equal(me.headers['www-authenticate'], 'Bearer realm="api"')
     const refresh = await ctx.app.inject({ method: 'POST', url: REFRESH, payload: { refresh: account.refresh } })
     assert.equal(refresh.statusCode, 401)
   })
@@ -94,6 +97,8 @@ describe('tokens', () => {
   it('are refused once the user is deleted', async () => {
     const account = await register(ctx.app)
     await ctx.db.deleteFrom('users').where('id', '=', account.id).execute()
-    assert.equal((await getMe(ctx.app, account.access)).statusCode, 401)
+    const me = await getMe(ctx.app, account.access)
+    assert.equal(me.statusCode, 401)
+    assert.equal(me.json().code, 'token_not_valid')
   })
 })

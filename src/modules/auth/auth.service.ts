@@ -13,7 +13,14 @@ import {
   type Profile,
 } from '../users/index.js'
 import { hashPassword, isOutdated, verifyAgainstDummy, verifyPassword } from './passwords.js'
-import { createSession, endSession, findSessionUser, purgeExpiredSessions, touchSession } from './sessions.repository.js'
+import {
+  createSession,
+  endSession,
+  findSessionUser,
+  isSessionOfInactiveUser,
+  purgeExpiredSessions,
+  touchSession,
+} from './sessions.repository.js'
 import type { TokenPair, TokenService } from './tokens.js'
 
 const USER_AGENT_MAX = 500
@@ -119,9 +126,15 @@ export async function logOut(db: Db, tokens: TokenService, user: Caller, refresh
   await endSession(db, user.id, claims.sid)
 }
 
-/** For the auth plugin: the caller behind an access token's session, if it is still open. */
-export function resolveSession(db: Db, userId: number, sessionId: string): Promise<Caller | undefined> {
-  return findSessionUser(db, userId, sessionId, isoNow())
+/**
+ * For the auth plugin: the caller behind an access token's session if it is still open; 'inactive' when it is
+ * open but its user was deactivated (simplejwt's `user_inactive`).
+ */
+export async function resolveSession(db: Db, userId: number, sessionId: string): Promise<Caller | 'inactive' | undefined> {
+  const now = isoNow()
+  const user = await findSessionUser(db, userId, sessionId, now)
+  if (user !== undefined) return user
+  return (await isSessionOfInactiveUser(db, userId, sessionId, now)) ? 'inactive' : undefined
 }
 
 let nowMs = -1

@@ -38,8 +38,22 @@ const sessionUser = preparedFirst((db: Db, sessionId: string, userId: number, no
     .where('users.is_active', '=', sql.lit(true)),
 )
 
-export async function findSessionUser(db: Db, userId: number, sessionId: string, now: string): Promise<Profile | undefined> {
+export function findSessionUser(db: Db, userId: number, sessionId: string, now: string): Promise<Profile | undefined> {
   return sessionUser(db, sessionId, userId, now)
+}
+
+/** Whether the session is open but its user deactivated (asked only when `findSessionUser` found no one). */
+export async function isSessionOfInactiveUser(db: Db, userId: number, sessionId: string, now: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select('users.id')
+    .where('sessions.id', '=', sessionId)
+    .where('sessions.user_id', '=', userId)
+    .where('sessions.expires_at', '>', now)
+    .where('users.is_active', '=', sql.lit(false))
+    .executeTakeFirst()
+  return row !== undefined
 }
 
 export async function touchSession(db: Db, sessionId: string, now: string): Promise<void> {
