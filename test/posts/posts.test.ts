@@ -153,6 +153,24 @@ describe('PATCH /careers/{id}/', () => {
     assert.equal((await call(ctx.app, 'PATCH', '/careers/2147483647/', bob, { title: 'x' })).status, 404)
     assert.equal((await getPost(ctx.app, post.id)).title, 'Mine')
   })
+
+  it('finds the post and checks the author before it reads the body, as DRF does', async () => {
+    const alice = await register(ctx.app)
+    const bob = await register(ctx.app)
+    const post = await newPost(ctx.app, alice, { title: 'Mine' })
+    const invalid = { title: '', username: 'x' }
+    const foreign = await call(ctx.app, 'PATCH', `/careers/${post.id}/`, bob, invalid)
+    assert.equal(foreign.status, 403)
+    assert.deepEqual(foreign.body, { detail: 'You can only edit your own posts.' })
+    for (const id of ['abc', '0', '2147483647']) {
+      const missing = await call(ctx.app, 'PATCH', `/careers/${id}/`, alice, invalid)
+      assert.deepEqual([missing.status, missing.body], [404, { detail: 'Not found.' }], id)
+      assert.equal((await call(ctx.app, 'POST', `/careers/${id}/share-post/`, bob, {})).status, 404, id)
+      assert.equal((await call(ctx.app, 'POST', `/careers/${id}/comment/`, bob, { content: '' })).status, 404, id)
+    }
+    const own = await call(ctx.app, 'PATCH', `/careers/${post.id}/`, alice, invalid)
+    assert.deepEqual(own.body, { title: ['This field may not be blank.'], username: ['This field cannot be changed here.'] })
+  })
 })
 
 describe('DELETE /careers/{id}/', () => {

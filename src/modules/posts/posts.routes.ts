@@ -19,7 +19,7 @@ import {
   SharePostBody,
   UpdatePostBody,
 } from './posts.schemas.js'
-import { createPost, editPost, postView, removePost, requirePost } from './posts.service.js'
+import { assertEditor, createPost, editPost, postView, removePost, requirePost } from './posts.service.js'
 
 const TAGS = ['posts']
 
@@ -137,6 +137,8 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/:id/',
     {
       onRequest: app.authenticate,
+      // As DRF: the post is found (404) and the caller's right to edit it checked (403) before the body is read.
+      preValidation: async (request) => assertEditor(await requirePost(app.db, request.params.id), caller(request).id),
       schema: {
         operationId: 'updatePost',
         summary: 'Edit my post (any subset of title and content)',
@@ -181,6 +183,8 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/:id/share-post/',
     {
       onRequest: app.authenticate,
+      // As DRF: an unknown post is 404 before the body is read.
+      preValidation: async (request) => void (await requirePost(app.db, request.params.id)),
       schema: {
         operationId: 'sharePostAsPost',
         summary: 'Share a post as a new post of mine (post_type "share", original_post = the root original)',

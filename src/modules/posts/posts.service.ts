@@ -68,13 +68,18 @@ export async function createPost(
   return postView(db, id, authorId)
 }
 
+/** 403 unless the caller wrote the post. */
+export function assertEditor(post: PostRef, callerId: number): void {
+  if (post.author_id !== callerId) throw new HttpError(403, { detail: 'You can only edit your own posts.' })
+}
+
 export async function editPost(
   db: Db,
   post: PostRef,
   callerId: number,
   changes: { title?: string; content?: string },
 ): Promise<PostView> {
-  if (post.author_id !== callerId) throw new HttpError(403, { detail: 'You can only edit your own posts.' })
+  assertEditor(post, callerId)
   if (changes.title !== undefined || changes.content !== undefined) {
     await updatePost(db, post.id, changes, new Date().toISOString())
   }

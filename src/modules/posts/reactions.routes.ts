@@ -110,6 +110,8 @@ const reactionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/:id/comment/',
     {
       onRequest: app.authenticate,
+      // As DRF: an unknown post is 404 before the body is read.
+      preValidation: async (request) => void (await requirePost(app.db, request.params.id)),
       schema: {
         operationId: 'commentPost',
         summary: 'Comment on a post',
