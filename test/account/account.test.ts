@@ -100,11 +100,10 @@ describe('sessions', () => {
       (await ctx.app.inject({ method: 'DELETE', url: `${BASE}/me/sessions/nope/`, headers: alice.auth })).statusCode,
       404,
     )
-    assert.equal(
-      (await ctx.app.inject({ method: 'DELETE', url: `${BASE}/me/sessions/${'x'.repeat(200)}/`, headers: alice.auth }))
-        .statusCode,
-      404,
-    )
+    for (const id of ['x'.repeat(200), '%00', 'a%00b', `${target.id.slice(0, -1)}%00`]) {
+      const response = await ctx.app.inject({ method: 'DELETE', url: `${BASE}/me/sessions/${id}/`, headers: alice.auth })
+      assert.deepEqual([response.statusCode, response.json()], [404, { detail: 'Not found.' }], id)
+    }
     assert.equal((await me(alice.auth)).statusCode, 200)
   })
 

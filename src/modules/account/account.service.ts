@@ -42,7 +42,12 @@ export async function listSessions(db: Db, userId: number, currentSessionId: str
   return sessions.map((session) => ({ ...session, current: session.id === currentSessionId }))
 }
 
+// Session ids are UUIDs (see the auth module); anything else names no session and is not looked up
+// (PostgreSQL refuses a NUL in text with an error).
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 export async function endSession(db: Db, userId: number, sessionId: string): Promise<void> {
+  if (!SESSION_ID.test(sessionId)) throw notFound()
   if (!(await endOpenSession(db, userId, sessionId, new Date().toISOString()))) throw notFound()
 }
 
