@@ -118,6 +118,38 @@ describe('POST /careers/users/register/', () => {
     assert.equal((await ctx.app.inject({ method: 'GET', url: `/careers/users/${encodeURIComponent(longest)}/` })).statusCode, 200)
   })
 
+  it("refuses a username that is another account's email, and an email that is another's username", async () => {
+    const taken = `${uniqueName('mail')}@example.com`
+    const owner = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration({ email: taken }) })
+    assert.equal(owner.statusCode, 201)
+    const shadow = await ctx.app.inject({
+      method: 'POST',
+      url: REGISTER,
+      payload: registration({ username: taken.toUpperCase() }),
+    })
+    assert.deepEqual([shadow.statusCode, shadow.json()], [400, { username: ['A user with that username already exists.'] }])
+    const login = await ctx.app.inject({
+      method: 'POST',
+      url: '/careers/users/login/',
+      payload: { username: taken, password: PASSWORD },
+    })
+    assert.equal(login.statusCode, 200)
+    assert.equal(login.json().user.id, owner.json().user.id)
+
+    const named = `${uniqueName('name')}@example.com`
+    const self = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration({ username: named, email: named }) })
+    assert.equal(self.statusCode, 201, 'one account may have its email as its username')
+    const other = await ctx.app.inject({ method: 'POST', url: REGISTER, payload: registration({ email: named.toUpperCase() }) })
+    assert.deepEqual([other.statusCode, other.json()], [400, { email: ['A user with that email already exists.'] }])
+    const update = await ctx.app.inject({
+      method: 'PATCH',
+      url: '/careers/users/me/update/',
+      headers: { authorization: `Bearer ${owner.json().access}` },
+      payload: { email: named },
+    })
+    assert.deepEqual([update.statusCode, update.json()], [400, { email: ['A user with that email already exists.'] }])
+  })
+
   for (const reserved of ['me', 'ME', 'register', 'Following', 'admin', 'docs', 'health', 'metrics', 'search']) {
     it(`refuses the reserved username "${reserved}"`, async () => {
       const response = await ctx.app.inject({

@@ -124,25 +124,33 @@ export async function replacePasswordHash(db: Db, userId: number, oldHash: strin
     .execute()
 }
 
+/**
+ * Whether another account holds the username or the email. A login names an account by either, so a username
+ * is also taken by another account's email and an email by another account's username (else `x@example.com` as
+ * one user's name would shadow it as another's email at login).
+ */
 export async function takenIdentities(db: Db, username: string, email: string): Promise<{ username: boolean; email: boolean }> {
   const usernameKey = identityKey(username)
   const emailKey = identityKey(email)
+  const keys = [...new Set([usernameKey, emailKey])]
   const rows = await db
     .selectFrom('users')
     .select(['username_key', 'email_key'])
-    .where((eb) => eb.or([eb('username_key', '=', usernameKey), eb('email_key', '=', emailKey)]))
+    .where((eb) => eb.or([eb('username_key', 'in', keys), eb('email_key', 'in', keys)]))
     .execute()
   return {
-    username: rows.some((row) => row.username_key === usernameKey),
-    email: rows.some((row) => row.email_key === emailKey),
+    username: rows.some((row) => row.username_key === usernameKey || row.email_key === usernameKey),
+    email: rows.some((row) => row.email_key === emailKey || row.username_key === emailKey),
   }
 }
 
+/** Whether another account has this email, or has it as its username (see takenIdentities). */
 export async function emailTakenByAnother(db: Db, email: string, userId: number): Promise<boolean> {
+  const key = identityKey(email)
   const row = await db
     .selectFrom('users')
     .select('id')
-    .where('email_key', '=', identityKey(email))
+    .where((eb) => eb.or([eb('email_key', '=', key), eb('username_key', '=', key)]))
     .where('id', '<>', userId)
     .executeTakeFirst()
   return row !== undefined
