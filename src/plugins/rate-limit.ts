@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { setTimeout as sleep } from 'node:timers/promises'
 import rateLimit, { type FastifyRateLimitStore, type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -19,7 +20,10 @@ declare module 'fastify' {
       loginsPerIp: LimitHook
       /** onRequest of registration: every attempt from one client IP counts. */
       registrationsPerIp: LimitHook
-      /** preHandler of login: refuses an account past its failures, before any password hash is computed. */
+      /**
+       * preHandler of login: refuses an account past its failures, before any password hash is computed; while
+       * attempts in flight hold every reservation, waits (briefly) for them to settle.
+       */
       loginFailures: LimitHook
       /** onSend of login: gives back the attempt `loginFailures` reserved unless the answer is a 401. */
       settleLoginFailure: SendHook
@@ -38,6 +42,10 @@ export interface RateLimitOptions {
 }
 
 const REDIS_TIMEOUT_MS = 500
+// How long a login waits for the attempts in flight on its account to settle (a password check takes tens of
+// milliseconds), and how often it looks.
+const RESERVATION_WAIT_MS = 5000
+const RESERVATION_POLL_MS = 20
 
 // @fastify/rate-limit's own Redis store (it exports none). Its `child` names keys after the route, which a
 // hook made by `app.rateLimit()` does not have (keys came out as `…undefinedundefined-…`); ours carry their name.
@@ -87,28 +95,42 @@ export default fp<RateLimitOptions>(
       }
     }
 
+    // Each attempt reserves a failure before its password is checked, so that parallel attempts cannot overshoot
+    // the limit, and gives it back unless it answers 401 (a success, or a failure of ours such as a 503).
+    const reservations = accountLimiter(limits.loginFailuresPerAccount, redis, `${keyPrefix}login-reservations`)
+    // The failures that happened (401s), apart from those in flight: when every reservation is taken but these are
+    // under the limit, attempts are still being checked, and a right password waits for them instead of a 429.
     const failures = accountLimiter(limits.loginFailuresPerAccount, redis, `${keyPrefix}login-failures`)
-    // Each attempt is counted as a failure before its password is checked (so that parallel attempts cannot
-    // overshoot the limit), and given back unless it answers 401 (a success, or a failure of ours such as a 503).
     const reserved = new WeakMap<FastifyRequest, string>()
     const loginFailures: LimitHook = async (request) => {
       const key = await accountKey((request.body as { username: string }).username)
-      try {
-        await failures.consume(key)
-      } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) throw throttled(rejection.msBeforeNext)
-        throw rejection
+      const deadline = Date.now() + RESERVATION_WAIT_MS
+      for (;;) {
+        try {
+          await reservations.consume(key)
+          reserved.set(request, key)
+          return
+        } catch (rejection) {
+          if (!(rejection instanceof RateLimiterRes)) throw rejection
+          // A refused consume still counted: give it back, so that only reservations and failures stay.
+          await reservations.reward(key, 1)
+          const failed = (await failures.get(key))?.consumedPoints ?? 0
+          if (failed >= limits.loginFailuresPerAccount.count || Date.now() >= deadline) {
+            throw throttled(rejection.msBeforeNext)
+          }
+          await sleep(RESERVATION_POLL_MS)
+        }
       }
-      reserved.set(request, key)
     }
     const settleLoginFailure: SendHook = async (request, reply, payload) => {
       const key = reserved.get(request)
-      if (key === undefined || reply.statusCode === 401) return payload
+      if (key === undefined) return payload
       reserved.delete(request)
       try {
-        await failures.reward(key, 1)
+        if (reply.statusCode === 401) await failures.penalty(key, 1)
+        else await reservations.reward(key, 1)
       } catch (error) {
-        request.log.warn({ err: error }, 'could not give back a login attempt')
+        request.log.warn({ err: error }, 'could not settle a login attempt')
       }
       return payload
     }

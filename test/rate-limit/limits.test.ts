@@ -76,6 +76,19 @@ for (const [store, env] of stores) {
       assert.deepEqual(codes, [...Array(10).fill(401), ...Array(5).fill(429)])
     })
 
+    it('parallel logins with the right password all succeed, also with 9 failures on record', async () => {
+      const ctx = await fresh(env)
+      const alice = await register(ctx.app)
+      const together = async (count: number): Promise<number[]> =>
+        (await Promise.all(Array.from({ length: count }, () => login(ctx, alice.username, PASSWORD)))).map((r) => r.statusCode)
+      assert.deepEqual(await together(20), Array(20).fill(200))
+      for (let attempt = 0; attempt < 9; attempt++)
+        assert.equal((await login(ctx, alice.username, 'wrong-password')).statusCode, 401)
+      assert.deepEqual(await together(10), Array(10).fill(200))
+      assert.equal((await login(ctx, alice.email, 'wrong-password')).statusCode, 401)
+      assertThrottled(await login(ctx, alice.username, PASSWORD))
+    })
+
     it('a throttled attempt costs no password hash', async () => {
       const ctx = await fresh(env)
       for (let attempt = 0; attempt < 10; attempt++) await login(ctx, 'target', 'wrong-password')

@@ -39,7 +39,13 @@ describe('two app instances on one Redis', { skip: !REDIS }, () => {
     const redis = new Redis(REDIS!)
     try {
       const found = (await redis.keys(`${prefix}*`)).map((key) => key.slice(prefix.length)).sort()
-      assert.deepEqual(found, ['ip:login:127.0.0.1', 'login-failures:name:another', 'login-failures:name:shared'])
+      assert.deepEqual(found, [
+        'ip:login:127.0.0.1',
+        'login-failures:name:another',
+        'login-failures:name:shared',
+        'login-reservations:name:another',
+        'login-reservations:name:shared',
+      ])
       assert.ok((await redis.pttl(`${prefix}ip:login:127.0.0.1`)) > 14 * 60 * 1000)
     } finally {
       redis.disconnect()
