@@ -2303,7 +2303,7 @@ export interface operations {
             path: {
                 /**
                  * @description Case-insensitive; `me` is the caller
-                 * @example alice
+                 * @example bob
                  */
                 username: string;
             };
@@ -3016,7 +3016,10 @@ export interface operations {
     listPosts: {
         parameters: {
             query?: {
-                /** @description One author, or up to 100 separated by commas; case-insensitive */
+                /**
+                 * @description One author, or up to 100 separated by commas; case-insensitive
+                 * @example alice,bob
+                 */
                 username?: string;
                 /** @description Case-insensitive substring of title or content */
                 search?: string;

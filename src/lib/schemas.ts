@@ -65,12 +65,14 @@ export function documentedAs<T extends TSchema>(schema: T, documented: Record<st
   return { ...schema, 'x-documented-as': documented }
 }
 
-/** An integer query parameter validated by hand (DRF's messages), documented as an integer with bounds. */
-export function integerQuery(options: { minimum: number; maximum: number; default: number; description: string }): TString {
+/**
+ * An integer query parameter validated by hand (DRF's messages), documented as an integer with its lower bound
+ * (larger values are clamped or answer an empty page, never refused, so no upper bound is documented).
+ */
+export function integerQuery(options: { minimum: number; default: number; description: string }): TString {
   return documentedAs(Type.String({ description: options.description }), {
     type: 'integer',
     minimum: options.minimum,
-    maximum: options.maximum,
     default: options.default,
     examples: [options.default],
   })

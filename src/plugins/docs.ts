@@ -4,8 +4,6 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { completeDocument, nameTopLevelSchemas, type RouteDoc } from '../lib/openapi.js'
 
-const SERVER_URL = 'http://localhost:8000'
-
 /**
  * OpenAPI 3.1 generated from the route schemas, at /openapi.json, with an interactive page at /docs.
  * Every route declares its `operationId`; what is the same for every route (error responses, security,
@@ -36,7 +34,8 @@ export default fp(
             '`{"field": ["message"]}` for validation, otherwise `{"detail": "...", "code"?: "..."}`.',
           license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
         },
-        servers: [{ url: SERVER_URL, description: 'Local development server (npm start)' }],
+        // Relative: the page's requests go to the server that serves it, on whatever host and port.
+        servers: [{ url: '/', description: 'This server' }],
         tags: [
           { name: 'auth', description: 'Registration, login and sessions' },
           { name: 'users', description: 'Profiles, search and statistics' },

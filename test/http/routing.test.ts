@@ -81,6 +81,14 @@ describe('operations', () => {
     assert.match(String(response.headers['content-type']), /^application\/json/)
     const document = response.json()
     assert.match(document.openapi, /^3\.1/)
+    // Relative, so that /docs sends its examples to the server that serves it, on any host and port.
+    assert.deepEqual(
+      document.servers.map((server: { url: string }) => server.url),
+      ['/'],
+    )
+    // Batch parameters document no upper bound: larger values are clamped (or past the end), never refused.
+    const batchSize = document.paths['/careers/users/'].get.parameters.find((p: { name: string }) => p.name === 'batch_size')
+    assert.deepEqual([batchSize.schema.minimum, batchSize.schema.maximum], [1, undefined])
     const paths = Object.keys(document.paths)
     const expected: [string, string][] = [
       ['/careers/users/register/', 'post'],

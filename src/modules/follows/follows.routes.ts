@@ -5,7 +5,7 @@ import { SerializedBodies } from '../../lib/serialized-bodies.js'
 import { bearerAuth, errorResponses, Message, UsernameParams } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
 import { profileFromPath } from '../users/index.js'
-import { Follow, FollowBody, FollowList, PagingQuery, UserSummaryList } from './follows.schemas.js'
+import { Follow, FollowBody, FollowList, PagingQuery, UnfollowParams, UserSummaryList } from './follows.schemas.js'
 import { follow, listConnections, listFollowsMadeBy, unfollow } from './follows.service.js'
 
 const LIST_LIMITS = { defaultSize: 100, maxSize: 1000 }
@@ -39,7 +39,7 @@ const followsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Stop following a user',
         tags: ['follows'],
         security: bearerAuth,
-        params: UsernameParams,
+        params: UnfollowParams,
         response: { 200: Message, ...errorResponses(400, 401, 404) },
       },
     },

@@ -1,11 +1,19 @@
 import { Type } from '@sinclair/typebox'
-import { integerQuery, Timestamp } from '../../lib/schemas.js'
+import { documentedAs, integerQuery, Timestamp } from '../../lib/schemas.js'
 import { UserSummary } from '../users/index.js'
 
 export const FollowBody = Type.Object(
   { following: Type.Integer({ description: 'The id of the user to follow', minimum: 1, maximum: 2147483647 }) },
   { examples: [{ following: 2 }] },
 )
+
+// The user the follow example (`{"following": 2}`, the second account) made the caller follow.
+export const UnfollowParams = Type.Object({
+  username: documentedAs(Type.String({ description: 'Case-insensitive; `me` is the caller', examples: ['bob'] }), {
+    minLength: 1,
+    maxLength: 150,
+  }),
+})
 
 export const Follow = Type.Object(
   {
@@ -21,9 +29,9 @@ export const Follow = Type.Object(
 
 export const PagingQuery = Type.Object({
   batch_size: Type.Optional(
-    integerQuery({ minimum: 1, maximum: 1000, default: 100, description: 'Default 100; above 1000 is clamped to 1000' }),
+    integerQuery({ minimum: 1, default: 100, description: 'Default 100; above 1000 is clamped to 1000' }),
   ),
-  batch_number: Type.Optional(integerQuery({ minimum: 0, maximum: 2147483647, default: 0, description: 'From 0' })),
+  batch_number: Type.Optional(integerQuery({ minimum: 0, default: 0, description: 'From 0' })),
 })
 
 export const FollowList = Type.Object({ count: Type.Integer(), results: Type.Array(Follow) }, { $id: 'FollowList' })

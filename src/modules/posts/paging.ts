@@ -20,7 +20,7 @@ export function readPostsQuery(query: { ordering?: string; username?: string } &
 } {
   const errors = new FieldErrorCollector()
   const batch = readBatch(query, LIMITS, errors)
-  const ordering = query.ordering || '-created_datetime'
+  const ordering = query.ordering ?? '-created_datetime'
   const descending = ordering.startsWith('-')
   const field = descending ? ordering.slice(1) : ordering
   if (!(ORDERINGS as readonly string[]).includes(field)) {

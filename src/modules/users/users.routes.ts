@@ -149,7 +149,7 @@ function readListQuery(query: { ordering?: string; batch_size?: string; batch_nu
 } {
   const errors = new FieldErrorCollector()
   const batch = readBatch(query, LIST_LIMITS, errors)
-  const ordering = query.ordering || 'username'
+  const ordering = query.ordering ?? 'username'
   const descending = ordering.startsWith('-')
   const field = descending ? ordering.slice(1) : ordering
   if (!(ORDERINGS as readonly string[]).includes(field)) {

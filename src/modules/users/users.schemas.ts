@@ -80,29 +80,18 @@ export const UpdateProfileBody = refined(
 
 export const ORDERINGS = ['username', 'created_at', 'first_name', 'last_name'] as const
 
-const SEARCH_DOC = { maxLength: 1000 }
-
 export const UsersListQuery = Type.Object({
-  search: Type.Optional(
-    documentedAs(
-      Type.String({ description: 'Case-insensitive substring of username, first_name, last_name or bio' }),
-      SEARCH_DOC,
-    ),
-  ),
-  first_name: Type.Optional(documentedAs(Type.String({ description: 'Case-insensitive substring filter' }), SEARCH_DOC)),
-  last_name: Type.Optional(documentedAs(Type.String({ description: 'Case-insensitive substring filter' }), SEARCH_DOC)),
+  search: Type.Optional(Type.String({ description: 'Case-insensitive substring of username, first_name, last_name or bio' })),
+  first_name: Type.Optional(Type.String({ description: 'Case-insensitive substring filter' })),
+  last_name: Type.Optional(Type.String({ description: 'Case-insensitive substring filter' })),
   ordering: Type.Optional(
     documentedAs(Type.String({ description: `${ORDERINGS.join(', ')}; prefix - for descending`, default: 'username' }), {
       enum: ORDERINGS.flatMap((field) => [field, `-${field}`]),
       examples: ['-created_at'],
     }),
   ),
-  batch_size: Type.Optional(
-    integerQuery({ minimum: 1, maximum: 100, default: 10, description: 'Default 10; above 100 is clamped to 100' }),
-  ),
-  batch_number: Type.Optional(
-    integerQuery({ minimum: 0, maximum: 2147483647, default: 0, description: 'From 0; past the last batch → empty list' }),
-  ),
+  batch_size: Type.Optional(integerQuery({ minimum: 1, default: 10, description: 'Default 10; above 100 is clamped to 100' })),
+  batch_number: Type.Optional(integerQuery({ minimum: 0, default: 0, description: 'From 0; past the last batch → empty list' })),
 })
 
 export const UsersListResponse = Type.Object(
