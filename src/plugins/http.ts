@@ -167,32 +167,39 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 }
 
 /**
- * Records every route's methods so that `allowOtherMethods` can answer the rest with 405 and `Allow`.
+ * Records every route's methods so that `answerOtherMethods` can answer the rest with 405 and `Allow`.
  * Call before registering routes.
  */
-export function trackRoutes(app: FastifyInstance): Map<string, Set<string>> {
-  const methodsByUrl = new Map<string, Set<string>>()
+export function trackRoutes(app: FastifyInstance): Map<string, KnownPath> {
+  const paths = new Map<string, KnownPath>()
   app.addHook('onRoute', (route) => {
     // A catch-all (CORS's preflight route) is no known path: unknown paths stay 404.
     if (route.url.endsWith('*')) return
-    const url = route.url.endsWith('/') && route.url.length > 1 ? route.url.slice(0, -1) : route.url
-    const methods = methodsByUrl.get(url) ?? new Set<string>()
-    for (const method of [route.method].flat()) methods.add(method)
+    // With ignoreTrailingSlash, `/a` and `/a/` are one path: keyed without the slash, registered as first seen.
+    const key = route.url.endsWith('/') && route.url.length > 1 ? route.url.slice(0, -1) : route.url
+    const known = paths.get(key) ?? { url: route.url, methods: new Set<string>() }
+    for (const method of [route.method].flat()) known.methods.add(method)
     // Fastify answers HEAD for every GET route by itself.
-    if (methods.has('GET')) methods.add('HEAD')
-    methodsByUrl.set(url, methods)
+    if (known.methods.has('GET')) known.methods.add('HEAD')
+    paths.set(key, known)
   })
-  return methodsByUrl
+  return paths
+}
+
+interface KnownPath {
+  url: string
+  methods: Set<string>
 }
 
 /** Call after every route is registered: a known path with an unknown method answers 405, never 404. */
-export function answerOtherMethods(app: FastifyInstance, methodsByUrl: Map<string, Set<string>>): void {
-  for (const [url, methods] of [...methodsByUrl]) {
+export function answerOtherMethods(app: FastifyInstance, paths: Map<string, KnownPath>): void {
+  for (const { url, methods } of [...paths.values()]) {
     const allow = ALL_METHODS.filter((method) => methods.has(method))
     const others = ALL_METHODS.filter((method) => !methods.has(method))
     if (others.length === 0 || url.startsWith('/docs')) continue
     app.route({
       method: others,
+      // The routes' own spelling, so that metrics label a 405 with the same route as the path's other answers.
       url,
       schema: { hide: true },
       handler: async (request, reply) => {

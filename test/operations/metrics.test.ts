@@ -15,6 +15,7 @@ describe('GET /metrics', () => {
     const account = await register(app)
     await app.inject({ method: 'GET', url: `/careers/users/${account.username}/` })
     await app.inject({ method: 'GET', url: '/careers/users/nobody_here/' })
+    assert.equal((await app.inject({ method: 'PUT', url: `/careers/users/${account.username}/` })).statusCode, 405)
     const response = await app.inject({ method: 'GET', url: '/metrics' })
     assert.equal(response.statusCode, 200)
     assert.match(String(response.headers['content-type']), /^text\/plain/)
@@ -22,6 +23,8 @@ describe('GET /metrics', () => {
     assert.match(text, /http_requests_total\{method="GET",route="\/careers\/users\/:username\/",status_code="200"\} 1/)
     assert.match(text, /http_requests_total\{method="GET",route="\/careers\/users\/:username\/",status_code="404"\} 1/)
     assert.match(text, /http_requests_total\{method="POST",route="\/careers\/users\/register\/",status_code="201"\} 1/)
+    // A 405 is labelled with the path's one route, as its other answers are.
+    assert.match(text, /http_requests_total\{method="PUT",route="\/careers\/users\/:username\/",status_code="405"\} 1/)
     assert.doesNotMatch(text, new RegExp(account.username), 'raw URLs never become labels')
     assert.match(
       text,
