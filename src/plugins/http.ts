@@ -1,4 +1,4 @@
-import type { ServerOptions } from 'node:http'
+import { METHODS, type ServerOptions } from 'node:http'
 import { parse as parseQuerystring } from 'node:querystring'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions, HTTPMethods } from 'fastify'
@@ -191,11 +191,17 @@ interface KnownPath {
   methods: Set<string>
 }
 
-/** Call after every route is registered: a known path with an unknown method answers 405, never 404. */
+/**
+ * Call after every route is registered: a known path with an unknown method answers 405, never 404, for every
+ * method Node's parser reads (TRACE, PROPFIND…; not CONNECT, which Node hands to its own event). A body sent with
+ * one of those is not read.
+ */
 export function answerOtherMethods(app: FastifyInstance, paths: Map<string, KnownPath>): void {
+  const everyMethod = METHODS.filter((method) => method !== 'CONNECT')
+  for (const method of everyMethod) if (!app.supportedMethods.includes(method)) app.addHttpMethod(method)
   for (const { url, methods } of [...paths.values()]) {
     const allow = ALL_METHODS.filter((method) => methods.has(method))
-    const others = ALL_METHODS.filter((method) => !methods.has(method))
+    const others = everyMethod.filter((method) => !methods.has(method)) as HTTPMethods[]
     if (others.length === 0 || url.startsWith('/docs')) continue
     app.route({
       method: others,

@@ -47,6 +47,10 @@ describe('wrong method on a known route → 405 with Allow', () => {
     ['GET', `${BASE}/alice/unfollow/`, ['DELETE']],
     ['POST', `${BASE}/alice/followers/`, ['GET']],
     ['PUT', `${BASE}/alice/following/`, ['GET']],
+    ['TRACE', `${BASE}/`, ['GET']],
+    ['PROPFIND', '/health', ['GET']],
+    ['SEARCH', `${BASE}/alice/`, ['GET']],
+    ['REPORT', '/careers/1/likes/', ['GET']],
   ] as const) {
     it(`${method} ${url} → 405, Allow: ${allowed.join(', ')}`, async () => {
       const response = await ctx.app.inject({ method, url })
