@@ -56,12 +56,7 @@ export async function register(
   body: Registration,
   client: Client,
 ): Promise<{ user: Profile } & TokenPair> {
-  const taken = await takenIdentities(db, body.username, body.email)
-  const errors = new FieldErrorCollector()
-  if (taken.username) errors.add('username', USERNAME_TAKEN)
-  if (taken.email) errors.add('email', EMAIL_TAKEN)
-  errors.throwIfAny()
-
+  await refuseTakenIdentities(db, body)
   const passwordHash = await hashPassword(body.password)
   const now = new Date()
   try {
@@ -82,9 +77,21 @@ export async function register(
       return { user, ...(await openSession(trx, tokens, user.id, client, now)) }
     })
   } catch (error) {
-    // Another registration of the same name or email committed between our check and our insert.
-    throw constraintFieldError(error) ?? error
+    const conflict = constraintFieldError(error)
+    if (conflict === undefined) throw error
+    // Another registration of the same name or email committed between our check and our insert: answer as the
+    // check would now (both fields when both are taken; the constraint names only the first it met).
+    await refuseTakenIdentities(db, body)
+    throw conflict
   }
+}
+
+async function refuseTakenIdentities(db: Db, body: Registration): Promise<void> {
+  const taken = await takenIdentities(db, body.username, body.email)
+  const errors = new FieldErrorCollector()
+  if (taken.username) errors.add('username', USERNAME_TAKEN)
+  if (taken.email) errors.add('email', EMAIL_TAKEN)
+  errors.throwIfAny()
 }
 
 export async function logIn(
