@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import { buildTestApp, register, type Account, type TestApp } from '../helper.js'
+import { buildTestApp, PASSWORD, register, type Account, type TestApp } from '../helper.js'
 import { assertCountersMatchRows, getPost, newPost, stats } from './posts.helpers.js'
 
 // Real concurrency: the app listens on a socket and every burst is fired at once with fetch.
@@ -96,6 +96,34 @@ describe('races', () => {
     const authorStats = await stats(testApp.app, author!)
     assert.deepEqual([authorStats.posts_count, authorStats.likes_received, authorStats.comments_received], [1, 8, 0])
     await assertCountersMatchRows(testApp.db)
+  })
+
+  it("comments racing their post's deletion: each 201 with the comment, or 404 (never a 500)", async () => {
+    const [author, ...fans] = await users(7)
+    for (let round = 0; round < 15; round++) {
+      const post = await newPost(testApp.app, author!)
+      const answers = await Promise.all([
+        ...fans.flatMap((fan) => [1, 2].map(() => send('POST', `/careers/${post.id}/comment/`, fan, { content: 'r' }))),
+        send('DELETE', `/careers/${post.id}/`, author!),
+      ])
+      tally(answers, [201, 204, 404])
+      for (const answer of answers.filter((a) => a.status === 201)) assert.equal(JSON.parse(answer.text).post, post.id)
+    }
+    assert.equal((await stats(testApp.app, author!)).comments_received, 0)
+    await assertCountersMatchRows(testApp.db)
+  })
+
+  it('an account deleted while it edits its profile and deletes itself again: 200, 204 or 401 (never 400 or 500)', async () => {
+    for (let round = 0; round < 10; round++) {
+      const [who] = await users(1)
+      const answers = await Promise.all([
+        send('DELETE', '/careers/users/me/', who!, { password: PASSWORD }),
+        send('DELETE', '/careers/users/me/', who!, { password: PASSWORD }),
+        ...[1, 2, 3, 4].map((n) => send('PATCH', '/careers/users/me/update/', who!, { bio: `edit ${n}` })),
+      ])
+      tally(answers, [200, 204, 401])
+      assert.ok(answers.slice(0, 2).some((answer) => answer.status === 204))
+    }
   })
 
   it('parallel comment deletions by both permitted users: one 204, the rest 404', async () => {

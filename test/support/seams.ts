@@ -10,18 +10,20 @@ export interface ForcedFailure {
   on: 'insert' | 'update' | 'delete'
   /** A condition on `new.<column>` (insert, update) or `old.<column>` (update, delete), valid SQL on both dialects. */
   when: string
+  /** `skip`: the write silently leaves the row out, as if it had been deleted just before. Default: raise. */
+  effect?: 'raise' | 'skip'
 }
 
 let sequence = 0
 
 /** Installs the trigger; returns the function that removes it. */
-export async function forceFailure(db: Db, { table, on, when }: ForcedFailure): Promise<() => Promise<void>> {
+export async function forceFailure(db: Db, { table, on, when, effect = 'raise' }: ForcedFailure): Promise<() => Promise<void>> {
   sequence += 1
   const name = `forced_failure_${process.pid}_${sequence}`
   if (DIALECT === 'sqlite') {
     await sql
       .raw(
-        `create trigger ${name} before ${on} on ${table} for each row when (${when}) begin select raise(abort, 'forced failure'); end`,
+        `create trigger ${name} before ${on} on ${table} for each row when (${when}) begin select ${effect === 'skip' ? 'raise(ignore)' : "raise(abort, 'forced failure')"}; end`,
       )
       .execute(db)
     return async () => {
@@ -32,7 +34,7 @@ export async function forceFailure(db: Db, { table, on, when }: ForcedFailure): 
   await sql
     .raw(
       `create function ${name}() returns trigger language plpgsql as $$
-       begin if (${when}) then raise exception 'forced failure'; end if; return ${row}; end $$`,
+       begin if (${when}) then ${effect === 'skip' ? 'return null' : "raise exception 'forced failure'"}; end if; return ${row}; end $$`,
     )
     .execute(db)
   await sql.raw(`create trigger ${name} before ${on} on ${table} for each row execute function ${name}()`).execute(db)

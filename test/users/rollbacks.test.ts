@@ -18,6 +18,17 @@ describe('rollback of PATCH me/update/', () => {
     assertInternalError(answer)
     assert.deepEqual((await api(ctx.app).get(`${BASE}/me/`, { as: account })).json, before)
   })
+
+  it('an account deleted between its token check and the update answers 401 token_not_valid, not 500', async () => {
+    const account = await register(ctx.app)
+    const answer = await withForcedFailure(
+      ctx.db,
+      { table: 'users', on: 'update', when: `old.id = ${account.id}`, effect: 'skip' },
+      () => api(ctx.app).patch(`${BASE}/me/update/`, { as: account, body: { bio: 'gone' } }),
+    )
+    assert.equal(answer.status, 401, answer.text)
+    assert.equal(answer.json.code, 'token_not_valid')
+  })
 })
 
 describe("cannot change another user's profile", () => {

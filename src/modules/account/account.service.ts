@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connect.js'
 import { inTransaction } from '../../db/transaction.js'
-import { FieldErrorCollector, notFound, ValidationError } from '../../errors.js'
+import { FieldErrorCollector, notFound, tokenNotValid, ValidationError } from '../../errors.js'
 import type { Caller } from '../../plugins/auth.js'
 import { hashPassword, verifyPassword } from '../auth/index.js'
 import { deleteFollowsOf } from '../follows/index.js'
@@ -97,5 +97,7 @@ export async function deleteAccount(db: Db, userId: number, password: string): P
 
 async function passwordIsRight(db: Db, userId: number, password: string): Promise<boolean> {
   const passwordHash = await findPasswordHash(db, userId)
-  return passwordHash !== undefined && (await verifyPassword(passwordHash, password))
+  // Deleted since its token was checked (by a parallel DELETE me/): the token no longer stands for anyone.
+  if (passwordHash === undefined) throw tokenNotValid()
+  return verifyPassword(passwordHash, password)
 }

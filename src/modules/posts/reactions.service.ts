@@ -50,15 +50,15 @@ export async function unreact(db: Db, table: ReactionTable, post: PostRef, userI
 }
 
 export async function addComment(db: Db, post: PostRef, authorId: number, content: string): Promise<CommentView> {
-  const id = await onLivePost(db, async (trx) => {
+  // Read back in the transaction: once it commits, the post (and the comment with it) may be deleted at once.
+  return onLivePost(db, async (trx) => {
     const commentId = await insertComment(trx, post.id, authorId, content, new Date().toISOString())
     await moveCounters(trx, [
       { table: 'posts', id: post.id, deltas: { comments_count: 1 } },
       { table: 'users', id: post.author_id, deltas: { comments_received: 1 } },
     ])
-    return commentId
+    return findCommentView(trx, commentId)
   })
-  return findCommentView(db, id)
 }
 
 /** The comment's author or the post's author may delete it; unknown, or on another post → 404. */

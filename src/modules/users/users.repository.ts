@@ -156,10 +156,11 @@ export async function emailTakenByAnother(db: Db, email: string, userId: number)
   return row !== undefined
 }
 
-export async function updateProfile(db: Db, userId: number, changes: ProfileChanges, now: string): Promise<Profile> {
+/** The updated profile; undefined when the user is gone. */
+export async function updateProfile(db: Db, userId: number, changes: ProfileChanges, now: string): Promise<Profile | undefined> {
   const values: Updateable<UsersTable> = { ...changes, updated_at: now }
   if (changes.email !== undefined) values.email_key = identityKey(changes.email)
-  return db.updateTable('users').set(values).where('id', '=', userId).returning(PROFILE_COLUMNS).executeTakeFirstOrThrow()
+  return db.updateTable('users').set(values).where('id', '=', userId).returning(PROFILE_COLUMNS).executeTakeFirst()
 }
 
 /** The five stored counts: O(1), moved with the rows that change them. */

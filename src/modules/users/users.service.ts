@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connect.js'
 import { constraintFieldError } from '../../db/transaction.js'
-import { notAuthenticated, notFound, ValidationError } from '../../errors.js'
+import { notAuthenticated, notFound, tokenNotValid, ValidationError } from '../../errors.js'
 import { markFollowing } from '../../lib/following-marks.js'
 import type { Caller } from '../../plugins/auth.js'
 import {
@@ -50,12 +50,16 @@ export async function changeProfile(db: Db, userId: number, changes: ProfileChan
   if (changes.email !== undefined && (await emailTakenByAnother(db, changes.email, userId))) {
     throw ValidationError.field('email', EMAIL_TAKEN)
   }
+  let updated: Profile | undefined
   try {
-    return await updateProfile(db, userId, changes, new Date().toISOString())
+    updated = await updateProfile(db, userId, changes, new Date().toISOString())
   } catch (error) {
     // Another account took the email between the check and the update.
     throw constraintFieldError(error) ?? error
   }
+  // The account was deleted since its token was checked: the token no longer stands for anyone.
+  if (updated === undefined) throw tokenNotValid()
+  return updated
 }
 
 export async function statsOf(db: Db, userId: number): Promise<UserStats> {
