@@ -113,6 +113,8 @@ async function start(args: string[], env: Record<string, string>): Promise<{ chi
   })
   const base = `http://127.0.0.1:${port}`
   for (let attempt = 0; attempt < 600; attempt++) {
+    // A server that failed to start (its reason is on stderr) is not waited for.
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with code ${child.exitCode} before it answered`)
     try {
       await fetch(`${base}/careers/users/user000001/`)
       return { child, base }
@@ -221,6 +223,9 @@ async function main(): Promise<void> {
     JWT_SECRET: 'bench-secret-0123456789-0123456789-0123',
     DATABASE_URL: `sqlite:${file}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  }).catch(async (error: unknown) => {
+    await Promise.all([stop(bare.child), stop(limit.child)])
+    throw error
   })
   try {
     const login = await fetch(`${server.base}/careers/users/login/`, {
