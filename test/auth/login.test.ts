@@ -67,7 +67,7 @@ describe('POST /careers/users/login/', () => {
     assert.equal(await stored(), older)
     assert.equal((await login(PASSWORD)).statusCode, 200)
     const replaced = await stored()
-    assert.match(replaced, /^\$argon2id\$v=19\$m=12288,t=3,p=1\$/)
+    assert.match(replaced, /^\$argon2id\$v=19\$m=7168,t=5,p=1\$/)
     assert.equal(await verify(replaced, PASSWORD), true)
     assert.equal((await login(PASSWORD)).statusCode, 200)
     assert.equal(await stored(), replaced, 'a current hash is kept as it is')

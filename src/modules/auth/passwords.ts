@@ -3,19 +3,21 @@ import { availableParallelism } from 'node:os'
 import { hash, verify, type Options } from '@node-rs/argon2'
 import { Semaphore } from '../../lib/semaphore.js'
 
-// One of the five argon2id settings OWASP's password storage cheat sheet lists as equally strong (19 MiB × 2
-// passes, 12 MiB × 3, 9 MiB × 4, ...). 12 MiB × 3 verifies in 5.2-5.4 ms on one core of our machines against
-// 9.8-10.3 ms for 19 MiB × 2 (30 verifications, 3 runs): allocating and touching the larger area costs more
-// than the extra pass. Hashes made with other settings keep verifying: each hash names its own.
+// One of the five argon2id settings OWASP's password storage cheat sheet lists as equally strong (46 MiB × 1
+// pass, 19 MiB × 2, 12 MiB × 3, 9 MiB × 4, 7 MiB × 5). The smaller areas verify faster on one core: allocating
+// and touching memory costs more than the extra passes. 40 verifications on one pinned core, two runs:
+// 46 MiB 20.9-21.0 ms, 19 MiB 9.4-9.7, 12 MiB 7.8-7.8, 9 MiB 7.7-7.8, 7 MiB 7.1-7.3 (an earlier machine:
+// 12 MiB 5.2-5.4, 19 MiB 9.8-10.3). Hashes made with other settings keep verifying (each hash names its own)
+// and are replaced at the owner's next login.
 // `algorithm: 2` is Algorithm.Argon2id (an ambient const enum we cannot import).
-const ARGON2ID: Options = { algorithm: 2, memoryCost: 12288, timeCost: 3, parallelism: 1 }
+const ARGON2ID: Options = { algorithm: 2, memoryCost: 7168, timeCost: 5, parallelism: 1 }
 
 // Every hash starts with the settings it was made with.
 const CURRENT_SETTINGS = `$argon2id$v=19$m=${ARGON2ID.memoryCost},t=${ARGON2ID.timeCost},p=${ARGON2ID.parallelism}$`
 
 let dummyHash: Promise<string> | undefined
 
-// One hash per core this process may run on (the affinity mask counts): each one fills 12 MiB, and more of
+// One hash per core this process may run on (the affinity mask counts): each one fills 7 MiB, and more of
 // them in parallel on a core only evict each other from the caches. Pinned to one core, four logins at a
 // time went from 55-62/s to 82-94/s by hashing one after another.
 const hashing = new Semaphore(availableParallelism())
