@@ -27,6 +27,11 @@ declare module 'fastify' {
       loginFailures: LimitHook
       /** onSend of login: gives back the attempt `loginFailures` reserved unless the answer is a 401. */
       settleLoginFailure: SendHook
+      /**
+       * Runs a password check outside login (a password change, an account deletion) under the same per-account
+       * count: past the limit it answers 429 without checking; a wrong password (`check` false) counts as a failure.
+       */
+      passwordCheck: (request: FastifyRequest, accountKey: string, check: () => Promise<boolean>) => Promise<boolean>
     }
   }
 }
@@ -72,6 +77,7 @@ export default fp<RateLimitOptions>(
         registrationsPerIp: letThrough,
         loginFailures: letThrough,
         settleLoginFailure: sendAsIs,
+        passwordCheck: async (_request, _key, check) => check(),
       })
       return
     }
@@ -101,14 +107,11 @@ export default fp<RateLimitOptions>(
     // The failures that happened (401s), apart from those in flight: when every reservation is taken but these are
     // under the limit, attempts are still being checked, and a right password waits for them instead of a 429.
     const failures = accountLimiter(limits.loginFailuresPerAccount, redis, `${keyPrefix}login-failures`)
-    const reserved = new WeakMap<FastifyRequest, string>()
-    const loginFailures: LimitHook = async (request) => {
-      const key = await accountKey((request.body as { username: string }).username)
+    const reserve = async (key: string): Promise<void> => {
       const deadline = Date.now() + RESERVATION_WAIT_MS
       for (;;) {
         try {
           await reservations.consume(key)
-          reserved.set(request, key)
           return
         } catch (rejection) {
           if (!(rejection instanceof RateLimiterRes)) throw rejection
@@ -122,17 +125,38 @@ export default fp<RateLimitOptions>(
         }
       }
     }
+    const settle = async (key: string, failed: boolean, log: FastifyBaseLogger): Promise<void> => {
+      try {
+        if (failed) await failures.penalty(key, 1)
+        else await reservations.reward(key, 1)
+      } catch (error) {
+        log.warn({ err: error }, 'could not settle a login attempt')
+      }
+    }
+
+    const reserved = new WeakMap<FastifyRequest, string>()
+    const loginFailures: LimitHook = async (request) => {
+      const key = await accountKey((request.body as { username: string }).username)
+      await reserve(key)
+      reserved.set(request, key)
+    }
     const settleLoginFailure: SendHook = async (request, reply, payload) => {
       const key = reserved.get(request)
       if (key === undefined) return payload
       reserved.delete(request)
-      try {
-        if (reply.statusCode === 401) await failures.penalty(key, 1)
-        else await reservations.reward(key, 1)
-      } catch (error) {
-        request.log.warn({ err: error }, 'could not settle a login attempt')
-      }
+      await settle(key, reply.statusCode === 401, request.log)
       return payload
+    }
+    const passwordCheck = async (request: FastifyRequest, key: string, check: () => Promise<boolean>): Promise<boolean> => {
+      await reserve(key)
+      let right: boolean | undefined
+      try {
+        right = await check()
+        return right
+      } finally {
+        // A check that failed on our side (a deleted account, the database) is no wrong password.
+        await settle(key, right === false, request.log)
+      }
     }
 
     app.decorate('limits', {
@@ -140,6 +164,7 @@ export default fp<RateLimitOptions>(
       registrationsPerIp: perIp('register', limits.registrationsPerIp),
       loginFailures,
       settleLoginFailure,
+      passwordCheck,
     })
   },
   { name: 'rate-limit' },

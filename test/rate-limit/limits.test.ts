@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
-import { buildTestApp, PASSWORD, register, uniqueName, type TestApp } from '../helper.js'
+import { buildTestApp, PASSWORD, register, uniqueName, type Account, type TestApp } from '../helper.js'
 
 const BASE = '/careers/users'
 const REDIS = process.env.TEST_REDIS_URL
@@ -103,6 +103,40 @@ for (const [store, env] of stores) {
       const throttled = await timed(() => 'target')
       assertThrottled(await login(ctx, 'target', 'wrong-password'))
       assert.ok(throttled < 0.75 * hashing, `10 throttled logins took ${throttled} ms; 10 with a hash ${hashing} ms`)
+    })
+
+    it('wrong passwords on password change and account deletion count as failed logins of that account', async () => {
+      const ctx = await fresh(env)
+      const change = (who: Account, old: string) =>
+        ctx.app.inject({
+          method: 'POST',
+          url: `${BASE}/me/password/`,
+          headers: who.auth,
+          payload: { old_password: old, new_password: 'another-pass-1', new_password_confirm: 'another-pass-1' },
+        })
+      const remove = (who: Account, password: string) =>
+        ctx.app.inject({ method: 'DELETE', url: `${BASE}/me/`, headers: who.auth, payload: { password } })
+
+      const alice = await register(ctx.app)
+      for (let attempt = 0; attempt < 4; attempt++)
+        assert.equal((await login(ctx, alice.email, 'wrong-password')).statusCode, 401)
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const wrong = await change(alice, 'wrong-password')
+        assert.deepEqual(Object.keys(wrong.json()), ['old_password'])
+        assert.equal((await remove(alice, 'wrong-password')).statusCode, 400)
+      }
+      // Ten failures: nothing is checked any more, the right password included, on any of the three routes.
+      assertThrottled(await change(alice, PASSWORD))
+      assertThrottled(await remove(alice, PASSWORD))
+      assertThrottled(await login(ctx, alice.username, PASSWORD))
+      assert.equal((await ctx.app.inject({ method: 'GET', url: `${BASE}/me/`, headers: alice.auth })).statusCode, 200)
+
+      // A right password costs nothing: nine failures, a change, then the new password still logs in.
+      const bob = await register(ctx.app)
+      for (let attempt = 0; attempt < 9; attempt++)
+        assert.equal((await login(ctx, bob.username, 'wrong-password')).statusCode, 401)
+      assert.equal((await change(bob, PASSWORD)).statusCode, 200)
+      assert.equal((await login(ctx, bob.username, 'another-pass-1')).statusCode, 200)
     })
 
     it('100 logins per IP (all attempts), then 429; X-Forwarded-For does not escape it', async () => {

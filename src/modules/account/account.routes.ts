@@ -1,12 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { bearerAuth, errorResponses, Message, UsernameParams } from '../../lib/schemas.js'
 import { caller } from '../../plugins/auth.js'
 import { profileFromPath, Stats, statsOf } from '../users/index.js'
 import { ChangePasswordBody, DeleteAccountBody, SessionParams, SessionsResponse } from './account.schemas.js'
-import { changePassword, deleteAccount, endAllSessions, endSession, listSessions } from './account.service.js'
+import {
+  accountKeyOf,
+  changePassword,
+  deleteAccount,
+  endAllSessions,
+  endSession,
+  listSessions,
+  type GuardedCheck,
+} from './account.service.js'
 
 /** Section 4: public statistics, and the sessions, password and deletion of one's own account. */
 const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Wrong passwords here count as failed logins of the account (section 6's limit), and past it nothing is checked.
+  const guarded =
+    (request: FastifyRequest, userId: number): GuardedCheck =>
+    (check) =>
+      app.limits.passwordCheck(request, accountKeyOf(userId), check)
+
   app.get(
     '/:username/stats/',
     {
@@ -90,11 +105,12 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         security: bearerAuth,
         body: ChangePasswordBody,
-        response: { 200: Message, ...errorResponses(400, 401, 415) },
+        response: { 200: Message, ...errorResponses(400, 401, 415, 429) },
       },
     },
     async (request) => {
-      await changePassword(app.db, caller(request), request.sessionId, request.body)
+      const user = caller(request)
+      await changePassword(app.db, user, request.sessionId, request.body, guarded(request, user.id))
       return { message: 'Password changed' }
     },
   )
@@ -109,11 +125,12 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['users'],
         security: bearerAuth,
         body: DeleteAccountBody,
-        response: { 204: { type: 'null', description: 'Deleted' }, ...errorResponses(400, 401, 415) },
+        response: { 204: { type: 'null', description: 'Deleted' }, ...errorResponses(400, 401, 415, 429) },
       },
     },
     async (request, reply) => {
-      await deleteAccount(app.db, caller(request).id, request.body.password)
+      const { id } = caller(request)
+      await deleteAccount(app.db, id, request.body.password, guarded(request, id))
       return reply.code(204).send()
     },
   )

@@ -34,8 +34,19 @@ export interface PasswordChange {
  */
 export async function loginAccountKey(db: Db, identifier: string): Promise<string> {
   const id = await findLoginAccountId(db, identifier)
-  return id === undefined ? `name:${identifier.toLowerCase()}` : `id:${id}`
+  return id === undefined ? `name:${identifier.toLowerCase()}` : accountKeyOf(id)
 }
+
+/** The rate limiter's key for an account known by its id: the same as its logins'. */
+export function accountKeyOf(userId: number): string {
+  return `id:${userId}`
+}
+
+/**
+ * Runs a password check under the account's count of failed logins (the caller's rate limiter): a stolen access
+ * token must not become a way to guess the password without limit.
+ */
+export type GuardedCheck = (check: () => Promise<boolean>) => Promise<boolean>
 
 export async function listSessions(db: Db, userId: number, currentSessionId: string | null): Promise<SessionView[]> {
   const sessions = await listOpenSessions(db, userId, new Date().toISOString())
@@ -61,11 +72,12 @@ export async function changePassword(
   user: Caller,
   currentSessionId: string | null,
   change: PasswordChange,
+  guard: GuardedCheck,
 ): Promise<void> {
   const errors = new FieldErrorCollector()
   for (const problem of passwordProblems(change.new_password, user.username, user.email)) errors.add('new_password', problem)
   if (change.new_password_confirm !== change.new_password) errors.add('new_password_confirm', 'Passwords do not match.')
-  if (!(await passwordIsRight(db, user.id, change.old_password))) {
+  if (!(await guard(() => passwordIsRight(db, user.id, change.old_password)))) {
     errors.add('old_password', 'Your old password was entered incorrectly. Please enter it again.')
   }
   errors.throwIfAny()
@@ -84,8 +96,8 @@ export async function changePassword(
  * `inTransaction` retries it; once we commit, the retried write finds the user or post gone (400/404).
  * Deletions themselves run one at a time (see serializeAccountDeletions).
  */
-export async function deleteAccount(db: Db, userId: number, password: string): Promise<void> {
-  if (!(await passwordIsRight(db, userId, password))) throw ValidationError.field('password', 'Incorrect password.')
+export async function deleteAccount(db: Db, userId: number, password: string, guard: GuardedCheck): Promise<void> {
+  if (!(await guard(() => passwordIsRight(db, userId, password)))) throw ValidationError.field('password', 'Incorrect password.')
   await inTransaction(db, async (trx) => {
     await serializeAccountDeletions(trx)
     await deleteUserContent(trx, userId)
