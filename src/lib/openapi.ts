@@ -38,6 +38,7 @@ const ERROR_EXAMPLES: Record<number, Json> = {
   413: { detail: 'Request body is larger than 64 KiB.' },
   415: { detail: 'Unsupported media type "text/plain" in request.' },
   429: { detail: 'Request was throttled. Expected available in 60 seconds.' },
+  503: { detail: 'Service temporarily unavailable.' },
 }
 
 export function completeDocument(document: Json, routes: ReadonlyMap<string, RouteDoc>): Json {
@@ -50,16 +51,17 @@ export function completeDocument(document: Json, routes: ReadonlyMap<string, Rou
   const components = (hoisted.components ?? {}) as Json
   components.schemas = sortedByKey({ ...((components.schemas ?? {}) as Json), ...named })
   hoisted.components = components
-  for (const item of Object.values((hoisted.paths ?? {}) as Record<string, Json>)) {
+  for (const [path, item] of Object.entries((hoisted.paths ?? {}) as Record<string, Json>)) {
     for (const method of METHODS) {
       const operation = item[method] as Json | undefined
-      if (operation) completeOperation(method, operation, routes)
+      // Every route of the API reads the database, and answers 503 while it cannot be reached.
+      if (operation) completeOperation(method, operation, routes, path.startsWith('/careers/'))
     }
   }
   return hoisted
 }
 
-function completeOperation(method: string, operation: Json, routes: ReadonlyMap<string, RouteDoc>): void {
+function completeOperation(method: string, operation: Json, routes: ReadonlyMap<string, RouteDoc>, database: boolean): void {
   const id = operation.operationId as string
   const route = routes.get(id) ?? { auth: 'none' }
   const parameters = (operation.parameters ?? []) as Json[]
@@ -71,6 +73,7 @@ function completeOperation(method: string, operation: Json, routes: ReadonlyMap<
   if (hasBody) statuses.add(413).add(415)
   if (route.auth !== 'none') statuses.add(401)
   if (hasPathParams) statuses.add(404)
+  if (database) statuses.add(503)
 
   const responses = (operation.responses ??= {}) as Record<string, Json>
   for (const status of statuses) responses[status] ??= {}

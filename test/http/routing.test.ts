@@ -90,6 +90,11 @@ describe('operations', () => {
       document.servers.map((server: { url: string }) => server.url),
       ['/'],
     )
+    // Every API operation documents the 503 it answers while the database cannot be reached.
+    for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, { responses: object }>>)) {
+      if (!path.startsWith('/careers/')) continue
+      for (const [method, operation] of Object.entries(item)) assert.ok('503' in operation.responses, `${method} ${path}`)
+    }
     // Batch parameters document no upper bound: larger values are clamped (or past the end), never refused.
     const batchSize = document.paths['/careers/users/'].get.parameters.find((p: { name: string }) => p.name === 'batch_size')
     assert.deepEqual([batchSize.schema.minimum, batchSize.schema.maximum], [1, undefined])
