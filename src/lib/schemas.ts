@@ -50,12 +50,17 @@ export function errorResponse(status: number, detail: string): Record<number, TS
 
 export const Message = Type.Object({ message: Type.String() }, { $id: 'Message' })
 
-export const UsernameParams = Type.Object({
-  username: documentedAs(Type.String({ description: 'Case-insensitive; `me` is the caller', examples: ['alice'] }), {
-    minLength: 1,
-    maxLength: 150,
-  }),
-})
+/** A `{username}` path parameter; `example` is the one the document shows (and /docs sends). */
+export function usernameParams(example: string) {
+  return Type.Object({
+    username: documentedAs(Type.String({ description: 'Case-insensitive; `me` is the caller', examples: [example] }), {
+      minLength: 1,
+      maxLength: 150,
+    }),
+  })
+}
+
+export const UsernameParams = usernameParams('alice')
 
 /** Documents security on authenticated routes (the docs plugin also derives it from `onRequest`). */
 export const bearerAuth = [{ bearer: [] }]

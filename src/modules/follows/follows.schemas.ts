@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { documentedAs, integerQuery, Timestamp } from '../../lib/schemas.js'
+import { integerQuery, Timestamp, usernameParams } from '../../lib/schemas.js'
 import { UserSummary } from '../users/index.js'
 
 export const FollowBody = Type.Object(
@@ -8,12 +8,7 @@ export const FollowBody = Type.Object(
 )
 
 // The user the follow example (`{"following": 2}`, the second account) made the caller follow.
-export const UnfollowParams = Type.Object({
-  username: documentedAs(Type.String({ description: 'Case-insensitive; `me` is the caller', examples: ['bob'] }), {
-    minLength: 1,
-    maxLength: 150,
-  }),
-})
+export const UnfollowParams = usernameParams('bob')
 
 export const Follow = Type.Object(
   {

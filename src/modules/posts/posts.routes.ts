@@ -19,7 +19,8 @@ import {
   SharePostBody,
   UpdatePostBody,
 } from './posts.schemas.js'
-import { assertEditor, createPost, editPost, postView, removePost, requirePost } from './posts.service.js'
+import { findPathPost, pathPost } from './path-post.js'
+import { createPost, editPost, postView, removePost, requirePost } from './posts.service.js'
 
 const TAGS = ['posts']
 
@@ -137,8 +138,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/:id/',
     {
       onRequest: app.authenticate,
-      // As DRF: the post is found (404) and the caller's right to edit it checked (403) before the body is read.
-      preValidation: async (request) => assertEditor(await requirePost(app.db, request.params.id), caller(request).id),
+      preValidation: findPathPost(app.db, (request) => caller(request).id),
       schema: {
         operationId: 'updatePost',
         summary: 'Edit my post (any subset of title and content)',
@@ -154,8 +154,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const post = await requirePost(app.db, request.params.id)
-      return editPost(app.db, post, caller(request).id, request.body)
+      return editPost(app.db, pathPost(request), caller(request).id, request.body)
     },
   )
 
@@ -183,8 +182,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/:id/share-post/',
     {
       onRequest: app.authenticate,
-      // As DRF: an unknown post is 404 before the body is read.
-      preValidation: async (request) => void (await requirePost(app.db, request.params.id)),
+      preValidation: findPathPost(app.db),
       schema: {
         operationId: 'sharePostAsPost',
         summary: 'Share a post as a new post of mine (post_type "share", original_post = the root original)',
@@ -196,9 +194,8 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const original = await requirePost(app.db, request.params.id)
       const { title, content } = request.body
-      return reply.code(201).send(await createPost(app.db, caller(request).id, { title, content }, original))
+      return reply.code(201).send(await createPost(app.db, caller(request).id, { title, content }, pathPost(request)))
     },
   )
 }

@@ -14,6 +14,7 @@ import {
   PostParams,
   SharesList,
 } from './posts.schemas.js'
+import { findPathPost, pathPost } from './path-post.js'
 import { requirePost } from './posts.service.js'
 import { addComment, react, removeComment, unreact } from './reactions.service.js'
 
@@ -110,8 +111,7 @@ const reactionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/:id/comment/',
     {
       onRequest: app.authenticate,
-      // As DRF: an unknown post is 404 before the body is read.
-      preValidation: async (request) => void (await requirePost(app.db, request.params.id)),
+      preValidation: findPathPost(app.db),
       schema: {
         operationId: 'commentPost',
         summary: 'Comment on a post',
@@ -123,8 +123,7 @@ const reactionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const post = await requirePost(app.db, request.params.id)
-      return reply.code(201).send(await addComment(app.db, post, caller(request).id, request.body.content))
+      return reply.code(201).send(await addComment(app.db, pathPost(request), caller(request).id, request.body.content))
     },
   )
 
