@@ -62,10 +62,6 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
 
   app.setValidatorCompiler(createValidatorCompiler())
   app.setChildLoggerFactory((logger, bindings, options) => new LazyChildLogger(logger, bindings, options))
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id)
-    done()
-  })
   if (['info', 'debug', 'trace'].includes(config.logLevel)) {
     // The access line carries no secret (method, URL, status, time) and goes to the same destination as
     // pino's lines, formatted as pino would (see accessLineFormat).

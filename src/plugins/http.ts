@@ -19,7 +19,7 @@ const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELE
  */
 export default fp<{ maxRequestsPerSocket: number }>(
   async (app, { maxRequestsPerSocket }) => {
-    capRequestsPerConnection(app, maxRequestsPerSocket)
+    perRequest(app, maxRequestsPerSocket)
     const parseJson = app.getDefaultJsonParser('error', 'error')
     app.removeAllContentTypeParsers()
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -104,14 +104,19 @@ export function serverOptions(
 }
 
 /**
+ * Every response names its request id in `X-Request-Id`, as the log lines do.
+ *
  * A connection serves at most `max` requests: the last one is answered with `Connection: close` and the
  * connection closes after it; requests pipelined beyond it are not processed (the client sends them again on
  * a new connection, as HTTP/1.1 asks). One client's deep pipeline cannot hold the process for long.
  * (Node's own `maxRequestsPerSocket` answers each extra request with a bare 503 and keeps the connection open.)
+ *
+ * One hook for both: a hook's call costs about 1 µs of a 50 µs profile read.
  */
-function capRequestsPerConnection(app: FastifyInstance, max: number): void {
+function perRequest(app: FastifyInstance, max: number): void {
   const served = new WeakMap<object, number>()
   app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
     const socket = request.raw.socket as Socket | undefined
     if (socket === undefined || socket === null) return done()
     const count = (served.get(socket) ?? 0) + 1
