@@ -1,5 +1,7 @@
 import { sql } from 'kysely'
-import type { Db } from '../../db/connect.js'
+import { sqlDialect, type Db } from '../../db/connect.js'
+import { preparedRead } from '../../db/prepared.js'
+import { stableInteger } from '../../db/stable-plan.js'
 import { readTotals } from '../../db/totals.js'
 import { moveCounters, type CounterMove, type Trx } from '../../db/transaction.js'
 
@@ -76,14 +78,25 @@ export async function deleteFollowsOf(trx: Trx, userId: number): Promise<void> {
 
 /** Which of `ids` the viewer follows: one `IN` query on the pair index. */
 export async function followedAmong(db: Db, viewerId: number, ids: readonly number[]): Promise<Set<number>> {
-  const rows = await db
+  const rows = await followedInList(db, viewerId, JSON.stringify(ids))
+  return new Set(rows.map((row) => Number(row.following_id)))
+}
+
+// The ids travel as one JSON array, so that every page size shares one statement, prepared once (building and
+// compiling the query with one parameter per id was a tenth of an authenticated followers page).
+const followedInList = preparedRead((db: Db, viewerId: number, idsJson: string) =>
+  db
     .selectFrom('follows')
     .select('following_id')
-    .where('follower_id', '=', viewerId)
-    .where('following_id', 'in', [...ids])
-    .execute()
-  return new Set(rows.map((row) => row.following_id))
-}
+    .where('follower_id', '=', stableInteger(viewerId))
+    .where(
+      'following_id',
+      'in',
+      sqlDialect(db).name === 'postgres'
+        ? sql<number>`(select value::integer from json_array_elements_text(${idsJson}::json))`
+        : sql<number>`(select value from json_each(${idsJson}))`,
+    ),
+)
 
 /**
  * The follows `followerId` made, newest first; `followingCount` is the follower's stored `following_count`.

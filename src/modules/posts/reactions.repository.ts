@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.js'
+import { stableInteger } from '../../db/stable-plan.js'
 import type { Trx } from '../../db/transaction.js'
 import type { Page } from './posts.repository.js'
 
@@ -63,7 +64,7 @@ export async function listReactions(db: Db, table: ReactionTable, postId: number
       'users.username',
       `${table}.created_at as created_datetime`,
     ])
-    .where(`${table}.post_id`, '=', postId)
+    .where(`${table}.post_id`, '=', stableInteger(postId))
     .orderBy(`${table}.created_at`, 'desc')
     .orderBy(`${table}.id`, 'desc')
     .limit(sql.lit(page.limit)) // literal: SQLite walks an index with it at half the cost of a bound LIMIT
@@ -105,7 +106,7 @@ export async function deleteComment(trx: Trx, id: number, postId: number): Promi
 /** A post's comments, oldest first (reading order). */
 export async function listComments(db: Db, postId: number, page: Page): Promise<CommentView[]> {
   const rows = await commentViews(db)
-    .where('comments.post_id', '=', postId)
+    .where('comments.post_id', '=', stableInteger(postId))
     .orderBy('comments.created_at', 'asc')
     .orderBy('comments.id', 'asc')
     .limit(sql.lit(page.limit)) // literal: SQLite walks an index with it at half the cost of a bound LIMIT
