@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
 import { sqlDialect, type Db } from '../../db/connect.js'
 import type { Database, PostType } from '../../db/database.js'
-import { preparedVariants } from '../../db/prepared.js'
+import { preparedFirst, preparedVariants } from '../../db/prepared.js'
 import { countCache, readTotals } from '../../db/totals.js'
 import type { Trx } from '../../db/transaction.js'
 import type { PostOrderField } from './posts.schemas.js'
@@ -57,9 +57,12 @@ export async function findPostRef(db: Db, id: number): Promise<PostRef | undefin
 }
 
 export async function findPostView(db: Db, id: number, viewerId: number | null): Promise<PostView | undefined> {
-  const row = await postViews(db, viewerId).where('posts.id', '=', id).executeTakeFirst()
+  const row = viewerId === null ? await anonymousView(db, id) : await viewerView(db, id, viewerId)
   return row && toPostView(row)
 }
+
+const anonymousView = preparedFirst((db: Db, id: number) => postViews(db, null).where('posts.id', '=', id))
+const viewerView = preparedFirst((db: Db, id: number, viewerId: number) => postViews(db, viewerId).where('posts.id', '=', id))
 
 export async function insertPost(trx: Trx, post: NewPost, now: string): Promise<number> {
   const { id } = await trx

@@ -20,7 +20,7 @@ import {
   UpdatePostBody,
 } from './posts.schemas.js'
 import { findPathPost, pathPost } from './path-post.js'
-import { createPost, editPost, postView, removePost, requirePost } from './posts.service.js'
+import { createPost, editPost, postFromPath, removePost, requirePost } from './posts.service.js'
 
 const TAGS = ['posts']
 
@@ -129,8 +129,7 @@ const postsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const post = await requirePost(app.db, request.params.id)
-      return postView(app.db, post.id, request.user?.id ?? null)
+      return postFromPath(app.db, request.params.id, request.user?.id ?? null)
     },
   )
 

@@ -28,6 +28,11 @@ export async function requirePost(db: Db, rawId: string): Promise<PostRef> {
   return post
 }
 
+/** The post a `{id}` path segment names, as `viewerId` sees it (404 when there is none). */
+export async function postFromPath(db: Db, rawId: string, viewerId: number | null): Promise<PostView> {
+  return postView(db, parseId(rawId), viewerId)
+}
+
 export async function postView(db: Db, id: number, viewerId: number | null): Promise<PostView> {
   const view = await findPostView(db, id, viewerId)
   if (view === undefined) throw notFound()

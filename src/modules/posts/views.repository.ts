@@ -2,6 +2,7 @@ import { sql, type AliasableExpression, type ExpressionBuilder, type SelectQuery
 import type { Db } from '../../db/connect.js'
 import type { Database, PostType } from '../../db/database.js'
 import { preparedRead, preparedVariants } from '../../db/prepared.js'
+import { stableInteger } from '../../db/stable-plan.js'
 import { weighedValueCache, type GenerationCache } from '../../db/totals.js'
 
 export interface PostView {
@@ -77,7 +78,7 @@ function likedBy(eb: ExpressionBuilder<Database, 'posts' | 'users'>, viewerId: n
       .selectFrom('likes')
       .select(sql.lit(1).as('one'))
       .whereRef('likes.post_id', '=', 'posts.id')
-      .where('likes.user_id', '=', viewerId),
+      .where('likes.user_id', '=', stableInteger(viewerId)),
   )
 }
 
