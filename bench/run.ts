@@ -156,6 +156,10 @@ const scenarios: Scenario[] = [
   ...[0, 50, 99].map((batch) => ({ name: `list b${batch}`, paths: [`/careers/users/?batch_size=10&batch_number=${batch}`] })),
   { name: 'search', paths: FRAGMENTS.map((fragment) => `/careers/users/?search=${fragment}&batch_size=10`) },
   { name: 'followers', paths: ['/careers/users/user000001/followers/?batch_size=20'] },
+  // The same pages for a signed-in caller: is_following is looked up for each page and the answer is their own.
+  { name: 'list b50 +token', paths: ['/careers/users/?batch_size=10&batch_number=50'], auth: true },
+  { name: 'search +token', paths: FRAGMENTS.map((fragment) => `/careers/users/?search=${fragment}&batch_size=10`), auth: true },
+  { name: 'followers +token', paths: ['/careers/users/user000001/followers/?batch_size=20'], auth: true },
   { name: 'posts list', paths: ['/careers/?batch_size=10'], optional: true },
   { name: 'feed', paths: ['/careers/users/me/feed/?batch_size=10'], auth: true, optional: true },
   {
@@ -199,7 +203,7 @@ function summarize(rounds: Result[], bare: Result[], limit: Result[], profile?: 
 
 function row(name: string, summary: Summary): string {
   const cells = [
-    name.padEnd(14),
+    name.padEnd(16),
     summary.rps.toFixed(0).padStart(8),
     summary.p50.toFixed(1).padStart(6),
     summary.p99.toFixed(1).padStart(6),
@@ -241,7 +245,7 @@ async function main(): Promise<void> {
           headers: scenario.auth ? { authorization: `Bearer ${access}` } : {},
         })
         if (probe.status === 404) {
-          console.log(`${scenario.name.padEnd(14)}  skipped: the route answers 404 (not built yet)`)
+          console.log(`${scenario.name.padEnd(16)}  skipped: the route answers 404 (not built yet)`)
           continue
         }
       }
@@ -269,7 +273,7 @@ async function main(): Promise<void> {
         `${ROUNDS} rounds (medians); ${PINNED ? 'servers on core 0, load on core 1' : 'not pinned (no taskset)'}; server ${values.server}`,
     )
     console.log(
-      `${'scenario'.padEnd(14)}  ${'req/s'.padStart(8)}  ${'p50'.padStart(6)}  ${'p99'.padStart(6)}  ${'÷ bare'.padStart(8)}  ${'÷ limit'.padStart(9)}  ${'÷ profile'.padStart(11)}  ${'non-2xx'.padStart(7)}`,
+      `${'scenario'.padEnd(16)}  ${'req/s'.padStart(8)}  ${'p50'.padStart(6)}  ${'p99'.padStart(6)}  ${'÷ bare'.padStart(8)}  ${'÷ limit'.padStart(9)}  ${'÷ profile'.padStart(11)}  ${'non-2xx'.padStart(7)}`,
     )
     console.log(row('(a) bare json', summarize(runs.bare, runs.bare, runs.limit)))
     console.log(row('(b) limit', summarize(runs.limit, runs.bare, runs.limit)))

@@ -49,7 +49,10 @@ describe('a search page of a common term', () => {
       }
     }
     // The same search in other case, and a term that no post has.
-    assert.deepEqual(await page({ search: COMMON.toUpperCase(), batch_size: '3' }), { ids: common.slice(0, 3), total: common.length })
+    assert.deepEqual(await page({ search: COMMON.toUpperCase(), batch_size: '3' }), {
+      ids: common.slice(0, 3),
+      total: common.length,
+    })
     assert.deepEqual(await page({ search: 'walknothing' }), { ids: [], total: 0 })
   })
 })

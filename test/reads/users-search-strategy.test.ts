@@ -21,7 +21,10 @@ describe('a search page of users', () => {
       const matches = rows.filter((row) => row.bio.includes(term))
       const orders: Record<string, string[]> = {
         username: matches.map((row) => row.username).sort(),
-        '-username': matches.map((row) => row.username).sort().reverse(),
+        '-username': matches
+          .map((row) => row.username)
+          .sort()
+          .reverse(),
         created_at: [...matches].sort((a, b) => a.created_at.localeCompare(b.created_at)).map((row) => row.username),
         '-created_at': [...matches].sort((a, b) => b.created_at.localeCompare(a.created_at)).map((row) => row.username),
       }
