@@ -2,22 +2,10 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/connect.js'
 import { preparedFirst, preparedVariants } from '../../db/prepared.js'
 import { valueCache } from '../../db/totals.js'
-import { markFollowing } from '../../lib/following-marks.js'
+import { markFollowing, type ListedUser, type MarkedUser } from '../../lib/following-marks.js'
 import { followedAmong, type Page } from './follows.repository.js'
 
 type Side = 'followers' | 'following'
-
-export interface ConnectionSummary {
-  id: number
-  username: string
-  first_name: string
-  last_name: string
-  avatar: string | null
-}
-
-export interface ConnectionRow extends ConnectionSummary {
-  is_following: boolean
-}
 
 /**
  * Users on one side of a user's follows (its followers, or whom it follows), newest follow first, paged through
@@ -34,17 +22,17 @@ export async function listConnections(
   side: Side,
   viewerId: number | null,
   page: Page,
-): Promise<{ count: number; results: ConnectionRow[]; shared: boolean }> {
+): Promise<{ count: number; results: MarkedUser[]; shared: boolean }> {
   const versions = await pageVersions(db, user.id)
   const allActive = versions !== undefined && Number(versions.inactive) === 0
   const count = allActive ? user.storedCount : await countActiveConnections(db, user.id, side)
   if (page.offset >= count) return { count, results: [], shared: false }
   const read = () => connectionsPage({ side, limit: page.limit, allActive })(db, user.id, page.offset)
-  let rows: readonly ConnectionSummary[]
+  let rows: readonly ListedUser[]
   if (allActive) {
     const version = side === 'followers' ? versions.followers_version : versions.follows_version
     const key = `${side}:${user.id}:${version}:${page.limit}:${page.offset}`
-    rows = await valueCache<readonly ConnectionSummary[]>(db, 'connections').through(key, Number(versions.generation), read)
+    rows = await valueCache<readonly ListedUser[]>(db, 'connections').through(key, Number(versions.generation), read)
   } else {
     rows = await read()
   }

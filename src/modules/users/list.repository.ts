@@ -3,6 +3,7 @@ import { sqlDialect, type Db, type SqlDialect } from '../../db/connect.js'
 import type { Database } from '../../db/database.js'
 import { preparedVariants } from '../../db/prepared.js'
 import { countCache, pageCache, readTotals } from '../../db/totals.js'
+import type { ListedUser } from '../../lib/following-marks.js'
 
 export type OrderField = 'username' | 'created_at' | 'first_name' | 'last_name'
 
@@ -16,14 +17,6 @@ export interface UserListQuery {
   offset: number
 }
 
-export interface UserSummary {
-  id: number
-  username: string
-  first_name: string
-  last_name: string
-  avatar: string | null
-}
-
 type SearchColumn = 'username' | 'first_name' | 'last_name' | 'bio'
 type UsersEb = ExpressionBuilder<Database, 'users'>
 
@@ -35,7 +28,7 @@ const SUMMARY_COLUMNS = ['users.id', 'users.username', 'users.first_name', 'user
  * Pages are cached for the generation too; a miss without filters walks the ordering's index over ids only,
  * then reads the page's rows.
  */
-export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: number; users: readonly UserSummary[] }> {
+export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: number; users: readonly ListedUser[] }> {
   const dialect = sqlDialect(db)
   const totals = await readTotals(db, 'users')
   const total = hasFilters(query)
@@ -45,7 +38,7 @@ export async function listUsers(db: Db, query: UserListQuery): Promise<{ total: 
     : totals.total
   if (query.offset >= total || total === 0) return { total, users: [] }
   // Every column of a listed user bumps the generation when it changes (migrations 0005 and 0007).
-  const pages = pageCache<UserSummary>(db, 'users')
+  const pages = pageCache<ListedUser>(db, 'users')
   const pageKey = `${filterKey(query)}:${query.orderBy}:${query.descending}:${query.limit}:${query.offset}`
   const users = await pages.through(pageKey, totals.generation, async () =>
     hasFilters(query) ? filteredPage(db, dialect, query, { total, all: totals.total }) : unfilteredPage(query)(db, query.offset),
@@ -64,7 +57,7 @@ async function filteredPage(
   dialect: SqlDialect,
   query: UserListQuery,
   counts: { total: number; all: number },
-): Promise<UserSummary[]> {
+): Promise<ListedUser[]> {
   const walk = ((query.offset + query.limit) * counts.all) / counts.total < ROWS_WALKED_PER_MATCH * counts.total
   const direction = query.descending ? 'desc' : 'asc'
   const order = orderExpression(dialect, query.orderBy)

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connect.js'
 import { constraintFieldError } from '../../db/transaction.js'
 import { notAuthenticated, notFound, tokenNotValid, ValidationError } from '../../errors.js'
-import { markFollowing } from '../../lib/following-marks.js'
+import { markFollowing, type MarkedUser } from '../../lib/following-marks.js'
 import type { Caller } from '../../plugins/auth.js'
 import {
   emailTakenByAnother,
@@ -12,15 +12,11 @@ import {
   type ProfileChanges,
   type UserStats,
 } from './users.repository.js'
-import { listUsers, type UserListQuery, type UserSummary } from './list.repository.js'
+import { listUsers, type UserListQuery } from './list.repository.js'
 import { EMAIL_TAKEN, isWellFormedUsername } from './users.validation.js'
 
 /** Which of `ids` the viewer follows: one query for a page (handed in by the follows module). */
 export type FollowedAmong = (db: Db, viewerId: number, ids: readonly number[]) => Promise<Set<number>>
-
-export interface ListedUser extends UserSummary {
-  is_following: boolean
-}
 
 /** The user a `{username}` path segment names: case-insensitive, `me` for the caller (401 when anonymous), else 404. */
 export async function profileFromPath(db: Db, username: string, viewer: Caller | null): Promise<Profile> {
@@ -40,7 +36,7 @@ export async function searchUsers(
   query: UserListQuery,
   viewerId: number | null,
   followedAmong: FollowedAmong,
-): Promise<{ total: number; users: ListedUser[]; shared: boolean }> {
+): Promise<{ total: number; users: MarkedUser[]; shared: boolean }> {
   const { total, users } = await listUsers(db, query)
   const marked = await markFollowing(users, viewerId, (viewer, ids) => followedAmong(db, viewer, ids))
   return { total, users: marked.rows, shared: marked.shared }
