@@ -25,7 +25,7 @@ import http, {
   trackRoutes,
 } from './plugins/http.js'
 import rateLimit from './plugins/rate-limit.js'
-import security from './plugins/security.js'
+import security, { securityHeaders } from './plugins/security.js'
 
 export interface AppOptions {
   config: Config
@@ -40,6 +40,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   // Asynchronous, batched standard output: a write per line cost a fifth of the throughput. Lines are
   // written once 64 KiB have gathered, or within a second, and on close.
   const destination = logStream ?? new BatchedLogDestination(LOG_FLUSH_INTERVAL_MS)
+  const headersFor = securityHeaders(config.corsOrigins)
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -54,7 +55,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500, querystringParser: parseQuery },
-    frameworkErrors,
+    frameworkErrors: frameworkErrors(headersFor),
     ...serverOptions(config.http),
     // Fastify takes a hop count too (proxy-addr), though its types leave numbers out.
     trustProxy: config.trustProxy as boolean | string[],
@@ -82,7 +83,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   if (destination instanceof BatchedLogDestination) app.addHook('onClose', async () => destination.close())
   const routes = trackRoutes(app)
 
-  await app.register(http, { maxRequestsPerSocket: config.http.maxRequestsPerSocket })
+  await app.register(http, { maxRequestsPerSocket: config.http.maxRequestsPerSocket, headersFor })
   await app.register(dbPlugin, { db })
   // The auth plugin knows tokens and sessions only through these two functions of the auth module.
   const tokens = createTokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds)

@@ -13,13 +13,21 @@ export const BODY_LIMIT_BYTES = 64 * 1024
 
 const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
+/** The headers every answer to `request` carries besides its request id (the security headers). */
+export type HeadersFor = (request: FastifyRequest) => Record<string, string>
+
+export interface HttpOptions {
+  maxRequestsPerSocket: number
+  headersFor: HeadersFor
+}
+
 /**
  * The contract's HTTP rules in one place: JSON only (415 otherwise), 400 for broken or non-object JSON,
  * 413 over 64 KiB, DRF-style error bodies, 404 `Not found.`, and no internals in a 500.
  */
-export default fp<{ maxRequestsPerSocket: number }>(
-  async (app, { maxRequestsPerSocket }) => {
-    perRequest(app, maxRequestsPerSocket)
+export default fp<HttpOptions>(
+  async (app, { maxRequestsPerSocket, headersFor }) => {
+    perRequest(app, maxRequestsPerSocket, headersFor)
     const parseJson = app.getDefaultJsonParser('error', 'error')
     app.removeAllContentTypeParsers()
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -104,19 +112,19 @@ export function serverOptions(
 }
 
 /**
- * Every response names its request id in `X-Request-Id`, as the log lines do.
+ * Every response names its request id in `X-Request-Id`, as the log lines do, and carries `headersFor`'s headers.
  *
  * A connection serves at most `max` requests: the last one is answered with `Connection: close` and the
  * connection closes after it; requests pipelined beyond it are not processed (the client sends them again on
  * a new connection, as HTTP/1.1 asks). One client's deep pipeline cannot hold the process for long.
  * (Node's own `maxRequestsPerSocket` answers each extra request with a bare 503 and keeps the connection open.)
  *
- * One hook for both: a hook's call costs about 1 µs of a 50 µs profile read.
+ * One hook for all three: a hook's call costs about 1.3 µs of a 22 µs profile read.
  */
-function perRequest(app: FastifyInstance, max: number): void {
+function perRequest(app: FastifyInstance, max: number, headersFor: HeadersFor): void {
   const served = new WeakMap<object, number>()
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id)
+    reply.header('x-request-id', request.id).headers(headersFor(request))
     const socket = request.raw.socket as Socket | undefined
     if (socket === undefined || socket === null) return done()
     const count = (served.get(socket) ?? 0) + 1
@@ -164,11 +172,15 @@ function mediaType(request: FastifyRequest): string {
 }
 
 /** For Fastify's own routing failures: a malformed URL is a bad request, an over-long path segment is simply not found. */
-export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  // Routing failed before any hook ran, so the request id header is set here.
-  reply.header('x-request-id', request.id)
-  if (error.code === 'FST_ERR_BAD_URL') void reply.code(400).send({ detail: 'Malformed URL.' })
-  else void reply.code(404).send({ detail: 'Not found.' })
+export function frameworkErrors(
+  headersFor: HeadersFor,
+): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+  return (error, request, reply) => {
+    // Routing failed before any hook ran, so the headers are set here.
+    reply.header('x-request-id', request.id).headers(headersFor(request))
+    if (error.code === 'FST_ERR_BAD_URL') void reply.code(400).send({ detail: 'Malformed URL.' })
+    else void reply.code(404).send({ detail: 'Not found.' })
+  }
 }
 
 /**

@@ -136,6 +136,29 @@ describe('security headers, CORS and /docs', () => {
     }
   })
 
+  it('sends HSTS only over HTTPS, as a trusted proxy reports it; routing failures carry the headers too', async () => {
+    const ctx = await fresh({ TRUST_PROXY: '127.0.0.1' })
+    const plain = await ctx.app.inject({ method: 'GET', url: `${BASE}/` })
+    assert.equal(plain.headers['strict-transport-security'], undefined)
+    assert.equal(plain.headers['x-frame-options'], 'DENY')
+    const secure = await ctx.app.inject({ method: 'GET', url: `${BASE}/`, headers: { 'x-forwarded-proto': 'https' } })
+    assert.equal(secure.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains')
+    assert.equal(secure.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'")
+    const docs = await ctx.app.inject({ method: 'GET', url: '/docs/', headers: { 'x-forwarded-proto': 'https' } })
+    assert.equal(docs.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains')
+    assert.equal((await ctx.app.inject({ method: 'GET', url: '/docs/' })).headers['strict-transport-security'], undefined)
+    // From an untrusted peer the header is the client's word, not the proxy's.
+    const untrusted = await fresh({})
+    const claimed = await untrusted.app.inject({ method: 'GET', url: `${BASE}/`, headers: { 'x-forwarded-proto': 'https' } })
+    assert.equal(claimed.headers['strict-transport-security'], undefined)
+    // Fastify's own routing failures answer before any hook runs.
+    const malformed = await ctx.app.inject({ method: 'GET', url: `${BASE}/%E0%A4%A/` })
+    assert.equal(malformed.statusCode, 400)
+    assert.equal(malformed.headers['x-content-type-options'], 'nosniff')
+    assert.equal(malformed.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'")
+    assert.match(String(malformed.headers['x-request-id']), /^[0-9a-f-]{36}$/)
+  })
+
   it('no CORS headers without CORS_ORIGINS', async () => {
     const ctx = await fresh({})
     const response = await ctx.app.inject({ method: 'GET', url: `${BASE}/`, headers: { origin: 'https://app.example.com' } })
