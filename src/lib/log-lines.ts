@@ -17,10 +17,14 @@ export class BatchedLogDestination {
   private used = 0
   private readonly sink: ReturnType<typeof pino.destination>
   private readonly timer: NodeJS.Timeout
+  /** Bytes handed to sonic-boom, and bytes it has written. */
+  private handed = 0
+  private written = 0
 
   /** `fd`: where the lines go, standard output by default. */
   constructor(intervalMs: number, fd = 1) {
     this.sink = pino.destination({ dest: fd, sync: false, contentMode: 'buffer' })
+    this.sink.on('write', (bytes: number) => (this.written += bytes))
     this.timer = setInterval(() => this.drain(), intervalMs).unref()
   }
 
@@ -36,10 +40,23 @@ export class BatchedLogDestination {
     this.used += this.buffer.write(line, this.used)
   }
 
-  /** Everything written so far goes out synchronously (for shutdown). */
-  close(): void {
+  /**
+   * Everything written so far goes out (for shutdown). A write still in flight on the thread pool is waited for
+   * first (at most `waitMs`): sonic-boom's flushSync would write the rest beside it, out of order, and an exit
+   * right after could lose it.
+   */
+  async close(waitMs = 2000): Promise<void> {
     clearInterval(this.timer)
     this.drain()
+    if (this.written < this.handed) {
+      let timer: NodeJS.Timeout | undefined
+      await new Promise<void>((resolve) => {
+        this.sink.once('drain', resolve)
+        this.sink.once('error', resolve)
+        timer = setTimeout(resolve, waitMs)
+      })
+      clearTimeout(timer)
+    }
     try {
       this.sink.flushSync()
     } catch {
@@ -57,6 +74,7 @@ export class BatchedLogDestination {
   }
 
   private send(bytes: Buffer): void {
+    this.handed += bytes.length
     // In its buffer mode sonic-boom takes Buffers, though its types name strings only.
     this.sink.write(bytes as unknown as string)
   }

@@ -30,7 +30,7 @@ describe('batched log destination', { skip }, () => {
         if (index === 1500) lines.push(`{"big":"${'é'.repeat(70_000)}"}\n`)
       }
       for (const line of lines) destination.write(line)
-      destination.close()
+      await destination.close()
       const written = read()
       assert.equal(written.length, lines.join('').length)
       assert.equal(written, lines.join(''))
@@ -45,7 +45,7 @@ describe('batched log destination', { skip }, () => {
       const deadline = Date.now() + 2000
       while (read() === '' && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20))
       assert.equal(read(), '{"msg":"alone"}\n')
-      destination.close()
+      await destination.close()
     })
   })
 })
