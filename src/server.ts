@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import { buildApp } from './app.js'
 import { startProcess } from './cluster.js'
 import { ConfigError, loadConfig, resolveJwtSecret } from './config.js'
@@ -10,7 +11,8 @@ const SHUTDOWN_GRACE_MS = 30_000
 async function main(): Promise<void> {
   keepTickShape()
   const config = resolveJwtSecret(loadConfig())
-  const db = connect(config.database)
+  // A worker of a cluster shares the database with its siblings; a single process is its only writer.
+  const db = connect(config.database, { sharedSnapshots: cluster.isPrimary })
   try {
     await withDeadline(migrateToLatest(db), config.startupTimeoutMs)
   } catch (error) {

@@ -36,11 +36,19 @@ export function poolOf(db: Db): pg.Pool | undefined {
 const failureEvents = new WeakMap<object, EventEmitter>()
 const sqlDialects = new WeakMap<Db, SqlDialect>()
 
-export function connect(config: DatabaseConfig): Db {
+export interface ConnectOptions {
+  /**
+   * SQLite file: the reads of one event-loop turn share one snapshot (see SqliteReader). Only for a process
+   * that is the sole writer through the API (not a cluster's worker: a sibling's commit must show at once).
+   */
+  sharedSnapshots?: boolean
+}
+
+export function connect(config: DatabaseConfig, { sharedSnapshots = false }: ConnectOptions = {}): Db {
   const events = new EventEmitter()
   const report = (error: unknown): boolean => events.emit('failure', error)
   const pool = config.dialect === 'postgres' ? postgresPool(config, report) : undefined
-  const sqlite = config.dialect === 'sqlite' ? sqliteDialect(config.filename) : undefined
+  const sqlite = config.dialect === 'sqlite' ? sqliteDialect(config.filename, sharedSnapshots) : undefined
   const db = new Kysely<Database>({
     dialect: sqlite?.dialect ?? new SafePostgresDialect({ pool: replacingBrokenClients(pool as pg.Pool) }),
   })
@@ -84,7 +92,10 @@ export function dialectOf(db: Kysely<any>): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite'
 }
 
-function sqliteDialect(filename: string): { dialect: CachingSqliteDialect; reader: SqliteReader | undefined } {
+function sqliteDialect(
+  filename: string,
+  sharedSnapshots: boolean,
+): { dialect: CachingSqliteDialect; reader: SqliteReader | undefined } {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
   const database = new SqliteDatabase(filename)
   database.pragma('journal_mode = WAL')
@@ -92,7 +103,7 @@ function sqliteDialect(filename: string): { dialect: CachingSqliteDialect; reade
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
   // An in-memory database is private to its connection: there, every read goes through the one connection.
-  const reader = filename === ':memory:' ? undefined : new SqliteReader(filename)
+  const reader = filename === ':memory:' ? undefined : new SqliteReader(filename, { sharedSnapshots })
   return { dialect: new SafeCachingSqliteDialect(database, undefined, reader), reader }
 }
 

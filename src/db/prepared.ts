@@ -1,6 +1,7 @@
 import { CompiledQuery, type Compilable } from 'kysely'
 import type { Statement } from 'better-sqlite3'
 import { sqliteReader, type Db } from './connect.js'
+import type { SqliteReader } from './sqlite-reader.js'
 import { SharedReads } from './shared-reads.js'
 
 // A viewer and a page of up to 100 ids, with room to spare.
@@ -16,10 +17,10 @@ interface Plan {
   /** Each parameter of the compiled query: an argument's index, or a value fixed in the query. */
   parameters: (Slot | { value: unknown })[]
   /**
-   * On a SQLite file: the statement, prepared once on the query-only connection and held here (a hot read
-   * skips the connection's LRU cache; the number of prepared reads is fixed by the code).
+   * On a SQLite file: the query-only connection and the statement, prepared once there and held here (a hot
+   * read skips the connection's LRU cache; the number of prepared reads is fixed by the code).
    */
-  statement: Statement | undefined
+  onFile: { reader: SqliteReader; statement: Statement } | undefined
   /** Builds the row object from the statement's array, one column after another. */
   rowOf: (row: unknown[]) => Record<string, unknown>
   /** With `shared`, off SQLite: identical concurrent reads answered by one query sent after they arrived. */
@@ -45,7 +46,8 @@ export function preparedRead<A extends unknown[], R>(
   return async (db, ...args) => {
     const found = plan(db)
     const values = valuesOf(found, args)
-    if (found.statement !== undefined) return objectsOf(found.statement.all(values) as unknown[][], found.rowOf) as R[]
+    const { onFile } = found
+    if (onFile !== undefined) return objectsOf(onFile.reader.all(onFile.statement, values) as unknown[][], found.rowOf) as R[]
     return readElsewhere<R>(db, found, values)
   }
 }
@@ -62,8 +64,9 @@ export function preparedFirst<A extends unknown[], R>(
   return async (db, ...args) => {
     const found = plan(db)
     const values = valuesOf(found, args)
-    if (found.statement !== undefined) {
-      const row = found.statement.get(values) as unknown[] | undefined
+    const { onFile } = found
+    if (onFile !== undefined) {
+      const row = onFile.reader.get(onFile.statement, values) as unknown[] | undefined
       return row === undefined ? undefined : (found.rowOf(row) as R)
     }
     return (await readElsewhere<R>(db, found, values))[0]
@@ -87,7 +90,7 @@ function planner<A extends unknown[], R>(
       found = {
         sql: compiled.sql,
         parameters: compiled.parameters.map((value) => (value instanceof Slot ? value : { value })),
-        statement,
+        onFile: reader !== undefined && statement !== undefined ? { reader, statement } : undefined,
         rowOf: rowBuilder(statement?.columns().map((column) => column.name) ?? []),
         shared: options.shared === true && reader === undefined ? new SharedReads<unknown[]>() : undefined,
       }

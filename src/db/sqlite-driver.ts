@@ -48,7 +48,7 @@ class CachingSqliteDriver implements Driver {
     cacheSize: number,
     private readonly reader: SqliteReader | undefined,
   ) {
-    this.#connection = new CachingSqliteConnection(database, cacheSize)
+    this.#connection = new CachingSqliteConnection(database, cacheSize, reader)
   }
 
   async init(): Promise<void> {}
@@ -103,13 +103,17 @@ function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`
 }
 
-/** Executes through an LRU map of prepared statements keyed by SQL text. */
+/**
+ * Executes through an LRU map of prepared statements keyed by SQL text. Before each statement the `reader`'s
+ * shared snapshot ends (see SqliteReader), so that no read after a commit of this connection misses it.
+ */
 export class CachingSqliteConnection implements DatabaseConnection {
   readonly #statements: StatementCache
 
   constructor(
     private readonly database: SqliteDatabase,
     cacheSize: number,
+    private readonly reader?: SqliteReader,
   ) {
     this.#statements = new StatementCache(database, cacheSize)
   }
@@ -123,6 +127,7 @@ export class CachingSqliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    this.reader?.endSnapshot()
     const stmt = this.#statements.get(compiledQuery.sql)
     const parameters = compiledQuery.parameters as unknown[]
     if (stmt.reader) return { rows: stmt.all(parameters) as R[] }
@@ -137,6 +142,7 @@ export class CachingSqliteConnection implements DatabaseConnection {
   // A statement being iterated is busy and cannot run again: streams get one of their own.
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(compiledQuery.query)) throw new Error('Sqlite driver only supports streaming of select queries')
+    this.reader?.endSnapshot()
     const stmt = this.database.prepare(compiledQuery.sql)
     for (const row of stmt.iterate(compiledQuery.parameters as unknown[])) yield { rows: [row as R] }
   }
@@ -167,7 +173,7 @@ class ReadRoutingConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     if (!this.#holdsWriter && SelectQueryNode.is(compiledQuery.query)) {
-      return { rows: this.reader.statement(compiledQuery.sql).all(compiledQuery.parameters as unknown[]) as R[] }
+      return { rows: this.reader.all(this.reader.statement(compiledQuery.sql), compiledQuery.parameters as unknown[]) as R[] }
     }
     await this.takeWriter()
     return this.writer.executeQuery(compiledQuery)

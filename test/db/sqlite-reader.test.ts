@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { sql } from 'kysely'
-import { connect, sqliteReader, type Db } from '../../src/db/connect.js'
+import SqliteDatabase from 'better-sqlite3'
+import { connect, sqliteFilename, sqliteReader, type Db } from '../../src/db/connect.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { preparedFirst, preparedRead } from '../../src/db/prepared.js'
 import { inTransaction } from '../../src/db/transaction.js'
@@ -15,13 +16,22 @@ import { userRow } from '../support/index.js'
 // every commit at once, nothing uncommitted, and never wait for a transaction in progress.
 const skip = DIALECT !== 'sqlite'
 
-async function fileDb(): Promise<Db> {
+async function fileDb(sharedSnapshots = false): Promise<Db> {
   const dir = mkdtempSync(join(tmpdir(), 'careers-reader-'))
   after(() => rmSync(dir, { recursive: true, force: true }))
-  const db = connect({ dialect: 'sqlite', filename: join(dir, 'db.sqlite') })
+  const db = connect({ dialect: 'sqlite', filename: join(dir, 'db.sqlite') }, { sharedSnapshots })
   await migrateToLatest(db)
   return db
 }
+
+/** Another process's connection to the same file (a cluster sibling, the sqlite3 shell). */
+function otherProcess(db: Db): SqliteDatabase.Database {
+  const other = new SqliteDatabase(sqliteFilename(db)!)
+  after(() => other.close())
+  return other
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
 
 const usernames = async (db: Db) =>
   (await db.selectFrom('users').select('username').orderBy('id').execute()).map((row) => row.username)
@@ -77,6 +87,58 @@ describe('the query-only SQLite connection', { skip }, () => {
     )
     assert.deepEqual(await usernames(db), ['first', 'second'])
     await db.destroy()
+  })
+
+  for (const shared of [false, true]) {
+    it(`sees this process's commits at once${shared ? ', with a snapshot shared by the turn' : ''}`, async () => {
+      const db = await fileDb(shared)
+      // All in one turn: nothing here waits for I/O.
+      for (let n = 1; n <= 20; n++) {
+        assert.equal((await byKey(db, `user${n}`)).length, 0)
+        await db
+          .insertInto('users')
+          .values(userRow(`user${n}`))
+          .execute()
+        assert.deepEqual(await byKey(db, `user${n}`), [{ id: n, username: `user${n}` }])
+        assert.equal((await usernames(db)).length, n)
+        await inTransaction(db, (trx) =>
+          trx
+            .updateTable('users')
+            .set({ bio: `bio ${n}` })
+            .where('id', '=', n)
+            .execute(),
+        )
+        const bio = preparedFirst((db: Db, id: number) => db.selectFrom('users').select('bio').where('id', '=', id))
+        assert.deepEqual(await bio(db, n), { bio: `bio ${n}` })
+      }
+      await db.destroy()
+    })
+  }
+
+  it("shares one snapshot per turn only when asked: another process's commit shows from the next turn", async () => {
+    const shared = await fileDb(true)
+    const separate = await fileDb(false)
+    for (const db of [shared, separate]) {
+      const other = otherProcess(db)
+      await nextTurn()
+      assert.deepEqual(await byKey(db, 'elsewhere'), [])
+      other
+        .prepare(
+          `insert into users (username, username_key, email, email_key, password_hash, created_at, updated_at)
+           values ('elsewhere', 'elsewhere', 'e@example.com', 'e@example.com', 'x', '', '')`,
+        )
+        .run()
+      assert.equal((await byKey(db, 'elsewhere')).length, db === shared ? 0 : 1)
+      await nextTurn()
+      assert.equal((await byKey(db, 'elsewhere')).length, 1)
+      // The snapshot never holds the other process's writes back.
+      other.prepare(`update users set bio = 'changed' where username_key = 'elsewhere'`).run()
+      await nextTurn()
+      assert.deepEqual(await db.selectFrom('users').select('bio').where('username_key', '=', 'elsewhere').execute(), [
+        { bio: 'changed' },
+      ])
+      await db.destroy()
+    }
   })
 
   it('refuses writes; a raw statement and a transaction go to the writing connection', async () => {

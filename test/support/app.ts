@@ -29,11 +29,13 @@ export interface TestApp {
 
 /**
  * The app on a fresh, migrated database: a SQLite file in a temporary folder (as `npm start` runs, with its
- * query-only reading connection), or a new PostgreSQL schema; dropped on close.
+ * query-only reading connection), or a new PostgreSQL schema; dropped on close. `cluster`: connected as a
+ * worker of `WEB_CONCURRENCY` > 1 is (each read its own snapshot), not as a single process.
  */
 export async function buildTestApp(
   env: Record<string, string> = {},
   logStream?: { write(line: string): void },
+  { cluster = false }: { cluster?: boolean } = {},
 ): Promise<TestApp> {
   const { url, drop } = DIALECT === 'postgres' ? await freshPostgresSchema() : freshSqliteFile()
   const config = loadConfig({
@@ -44,7 +46,7 @@ export async function buildTestApp(
     ...RELAXED_LIMITS,
     ...env,
   })
-  const db = connect(config.database)
+  const db = connect(config.database, { sharedSnapshots: !cluster })
   let app: FastifyInstance
   try {
     await migrateTestDatabase(db)
@@ -97,11 +99,11 @@ export async function build(
 }
 
 /**
- * Two app instances on one fresh database, as two processes of one deployment would be (each with its own
+ * Two app instances on one fresh database, as two workers of one deployment would be (each with its own
  * connections and caches); both closed when the test ends.
  */
 export async function twoAppsOnOneDatabase(t: Pick<TestContext, 'after'>): Promise<[TestApp, FastifyInstance]> {
-  const first = await buildTestApp()
+  const first = await buildTestApp({}, undefined, { cluster: true })
   const second = await buildApp({ config: first.config, db: connect(first.config.database) })
   t.after(async () => {
     await second.close()
