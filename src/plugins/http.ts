@@ -119,7 +119,7 @@ export function serverOptions(
  * a new connection, as HTTP/1.1 asks). One client's deep pipeline cannot hold the process for long.
  * (Node's own `maxRequestsPerSocket` answers each extra request with a bare 503 and keeps the connection open.)
  *
- * One hook for all three: a hook's call costs about 1.3 µs of a 22 µs profile read.
+ * One hook for all three: no request runs a hook more than it needs (each call costs a few hundred nanoseconds).
  */
 function perRequest(app: FastifyInstance, max: number, headersFor: HeadersFor): void {
   const served = new WeakMap<object, number>()
