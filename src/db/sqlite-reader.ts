@@ -62,7 +62,7 @@ export class SqliteReader {
   endSnapshot(): void {
     if (!this.#snapshotOpen) return
     this.#snapshotOpen = false
-    this.#commit.run()
+    if (this.#database.inTransaction) this.#commit.run()
   }
 
   close(): void {
@@ -74,7 +74,8 @@ export class SqliteReader {
 
   #enter(): void {
     if (this.#snapshotOpen || !this.#sharedSnapshots) return
-    this.#begin.run()
+    // Only if no transaction is left open (a COMMIT that failed is tried again at the next end).
+    if (!this.#database.inTransaction) this.#begin.run()
     this.#snapshotOpen = true
     if (this.#endScheduled) return
     this.#endScheduled = true
