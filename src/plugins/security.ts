@@ -29,7 +29,7 @@ const DOCS_PREFIX = '/docs'
 export function securityHeaders(corsOrigins: string[]): (request: FastifyRequest) => Record<string, string> {
   // A JSON API is fetched across origins by the browsers CORS allows; those reads are CORS's business.
   const crossOriginResourcePolicy = { policy: corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' } as const
-  const api: HelmetOptions = {
+  const apiPolicy: HelmetOptions = {
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     crossOriginResourcePolicy,
     crossOriginOpenerPolicy: false,
@@ -40,7 +40,7 @@ export function securityHeaders(corsOrigins: string[]): (request: FastifyRequest
     xPermittedCrossDomainPolicies: false,
     xXssProtection: false,
   }
-  const page: HelmetOptions = {
+  const pagePolicy: HelmetOptions = {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -60,16 +60,13 @@ export function securityHeaders(corsOrigins: string[]): (request: FastifyRequest
     },
     crossOriginResourcePolicy,
   }
-  const [apiPlain, apiSecure] = [helmetHeaders(api, false), helmetHeaders(api, true)]
-  const [pagePlain, pageSecure] = [helmetHeaders(page, false), helmetHeaders(page, true)]
-  return (request) =>
-    request.url.startsWith(DOCS_PREFIX)
-      ? request.protocol === 'https'
-        ? pageSecure
-        : pagePlain
-      : request.protocol === 'https'
-        ? apiSecure
-        : apiPlain
+  // Each as [over plain HTTP, over HTTPS].
+  const api = [helmetHeaders(apiPolicy, false), helmetHeaders(apiPolicy, true)] as const
+  const page = [helmetHeaders(pagePolicy, false), helmetHeaders(pagePolicy, true)] as const
+  return (request) => {
+    const headers = request.url.startsWith(DOCS_PREFIX) ? page : api
+    return headers[request.protocol === 'https' ? 1 : 0]
+  }
 }
 
 /** CORS for the configured origins only. */
